@@ -1,0 +1,64 @@
+# JKN Lite — the two commands: `make run` and `make test`.
+# Needs only Python 3.11+ and make; npm is optional (htmx is an enhancement).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask
+PORT   ?= 8000
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export FLASK_APP := wsgi:app
+export APP_ENV ?= development
+export TEST_DATABASE_URL
+
+.PHONY: run test bench setup setup-dev translations htmx db clean
+
+run: setup db
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: setup-dev
+	$(PY) -m pytest -q -p no:cacheprovider --db=sqlite
+	@if $(PY) -m tests.pg_reachable; then \
+		$(PY) -m pytest -q -p no:cacheprovider --db=postgresql; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL) and REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
+	fi
+
+bench: setup db
+	$(PY) scripts/bench_pages.py
+
+setup: $(VENV)/.installed htmx translations
+
+setup-dev: setup $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# htmx from the npm registry, pinned by package-lock.json; skipped (with a note) when npm is missing.
+htmx:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ -f node_modules/htmx.org/dist/htmx.min.js ] || npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: serving without htmx (every page works without it)"; fi
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d app/translations
+
+# Migrations, reference regions and demo data (the last two only when their tables are empty).
+db: setup
+	$(FLASK) migrate
+	$(FLASK) import regions --if-empty
+	$(FLASK) seed --demo --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,58 @@
+"""JKN Lite: the services of Mobile JKN as a tiny server-rendered website."""
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import assets, auth, db, formatting, headers, navigation, security
+from app.config import SECRET_NAMES, config_from_env, dev_secrets
+from app.errors import register_error_handlers
+from app.extensions import babel, compress, csrf, htmx, limiter, select_locale
+
+
+def create_app(config=None):
+    """Build the app. `config` is a config class or a dict of overrides; nothing connects here."""
+    app = Flask(__name__, static_folder=None, instance_relative_config=True)
+    app.config.from_object(config if isinstance(config, type) else config_from_env())
+    if isinstance(config, dict):
+        app.config.update(config)
+    _require_secrets(app)
+
+    db.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    auth.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    limiter.init_app(app)
+    compress.init_app(app)
+    formatting.init_app(app)
+    navigation.init_app(app)
+
+    from app.routes import account, auth as auth_routes, main, regions
+
+    for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp):
+        app.register_blueprint(blueprint)
+
+    register_error_handlers(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    headers.init_app(app)
+    assets.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    return app
+
+
+def _require_secrets(app):
+    """Fail fast without secrets in production; development generates its own under instance/."""
+    missing = [name for name in SECRET_NAMES if not app.config.get(name)]
+    if not missing:
+        return
+    if app.config["ENV_NAME"] == "development":
+        generated = dev_secrets()
+        app.config.update({name: generated[name] for name in missing})
+        return
+    raise RuntimeError(f"Set {', '.join(missing)} in the environment (APP_ENV={app.config['ENV_NAME']}).")

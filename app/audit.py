@@ -1,0 +1,15 @@
+"""The one audit helper every capability calls (SPEC §6: every write, every read of another's data)."""
+from flask import has_request_context, request
+
+from app.models import AuditLog
+
+
+def audit(actor, action, subject="", on_behalf_of=None, **detail):
+    """Append an entry. `actor` is the User acting (None when unknown, e.g. a failed sign-in).
+
+    Never pass a password or a plain NIK in `detail`.
+    """
+    ip = (request.remote_addr or "") if has_request_context() else ""
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None
+    return AuditLog.record(actor, action, subject, on_behalf_of, ip=ip, **detail)

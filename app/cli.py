@@ -1,0 +1,108 @@
+"""flask commands: migrate, import, seed, create-user. Each holds one connection and closes it."""
+import functools
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from playhouse.migrations import Runner, template
+from playhouse.schema_diff import diff_models
+
+from app import importers
+from app.db import db
+from app.models import MODELS, STAFF_ROLES, Region, User
+from app.rules.passwords import password_problems
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def with_db(command):
+    """Run a command inside the app context with one connection, closed even on error."""
+
+    @functools.wraps(command)
+    @with_appcontext
+    def wrapper(*args, **kwargs):
+        with db.connection_context():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+def migration_runner():
+    return Runner(db.obj, directory=str(MIGRATIONS))
+
+
+@click.command("migrate")
+@click.option("--status", is_flag=True, help="List migrations and whether each is applied.")
+@click.option("--create", "create_name", metavar="NAME",
+              help="Write a new migration from the difference between the models and the database.")
+@with_db
+def migrate_command(status, create_name):
+    """Apply the pending migrations in migrations/ (playhouse.migrations)."""
+    runner = migration_runner()
+    if status:
+        for migration in runner.status():
+            click.echo(f"{'applied' if migration.applied else 'pending'}  {migration.name}")
+    elif create_name:
+        diff = diff_models(db.obj, list(MODELS))
+        if not diff:
+            raise click.ClickException("The models and the database already agree.")
+        click.echo(runner.create(create_name, template(diff)))
+    else:
+        applied = runner.up()
+        click.echo(f"Applied {len(applied)} migration(s)." + "".join(f"\n  {n}" for n in applied))
+
+
+@click.group("import")
+def import_group():
+    """Load reference and office data from files."""
+
+
+@import_group.command("regions")
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=importers.REGIONS_DIR, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when regions are already loaded.")
+@with_db
+def import_regions_command(path, if_empty):
+    """Provinces, regencies, districts and villages (Kemendagri codes)."""
+    if if_empty and Region.select().exists():
+        click.echo("Regions already loaded.")
+        return
+    counts = importers.load_regions(path)
+    click.echo("Regions: " + ", ".join(f"{n:,} {level}" for level, n in counts.items()))
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, required=True, help="Synthetic demo families, facilities and accounts.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
+@with_db
+def seed_command(demo, if_empty):
+    """Load the demo data (idempotent; listed in the README)."""
+    from app import demo as demo_data
+
+    if if_empty and User.select().exists():
+        click.echo("Accounts exist: demo data not loaded.")
+        return
+    click.echo(demo_data.seed())
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.password_option()
+@with_db
+def create_user_command(username, role, password):
+    """Create a staff account (participants get theirs through registration)."""
+    problems = password_problems(password)
+    if problems:
+        raise click.ClickException(f"Password refused: {', '.join(problems)}")
+    if User.select().where(User.username == username.lower()).exists():
+        raise click.ClickException(f"User {username!r} exists.")
+    user = User(username=username.lower(), role=role)
+    user.set_password(password)
+    user.save()
+    click.echo(f"Created {role} {user.username}.")
+
+
+def register_commands(app):
+    for command in (migrate_command, import_group, seed_command, create_user_command):
+        app.cli.add_command(command)

@@ -1,0 +1,21 @@
+"""The time, in one place, so rules get dates as arguments and tests can move the clock.
+
+Timestamps are stored as naive UTC; people see Western Indonesian Time (WIB, UTC+7, no DST).
+"""
+from datetime import datetime, timedelta, timezone
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+
+def now():
+    """Naive UTC, as stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def today():
+    """The calendar date in WIB."""
+    return to_wib(now()).date()
+
+
+def to_wib(moment):
+    return moment.replace(tzinfo=timezone.utc).astimezone(WIB)

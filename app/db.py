@@ -1,0 +1,51 @@
+"""The one database handle (a Peewee proxy), chosen by URL, and its per-request connection."""
+from flask import g
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+#: WAL lets readers run beside the one writer; a writer waits (busy timeout) instead of failing.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "full",
+}
+
+
+def make_database(url):
+    """`sqlite:///path`, `postgresql://…` or `postgresql+pool://…` → a Peewee database."""
+    if url.startswith("sqlite"):
+        return connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
+    return connect(url)
+
+
+def is_sqlite():
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def write_lock():
+    """A transaction for read-then-write work that takes the write lock up front.
+
+    On SQLite a plain BEGIN upgrades to a write lock only at the first write, which fails with
+    "database is locked" when another writer got there first; BEGIN IMMEDIATE waits instead.
+    On PostgreSQL the caller's row locks or unique constraints do the job.
+    """
+    if is_sqlite():
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()
+
+
+def init_app(app):
+    db.initialize(make_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _open_connection():
+        # Reuses a connection the caller (a test, a CLI command) already holds.
+        g.db_opened_here = db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close_connection(exc):
+        if g.pop("db_opened_here", False) and not db.is_closed():
+            db.close()

@@ -1,0 +1,106 @@
+"""Synthetic demo data on real regions: two families, a few facilities, one account per role.
+
+Names, numbers and phones are made up. Every record is found by its natural key first, so seeding
+twice changes nothing. The accounts are listed in the README.
+"""
+from datetime import date
+
+import click
+
+from app.db import db
+from app.models import Facility, Family, Participant, Region, User
+
+PASSWORD = "demo1234"
+
+FACILITIES = (
+    # code, name, kind, district, address, phone, lat, lon
+    ("DEMO-PKM-3201", "Puskesmas Cibinong", "puskesmas", "32.01.01",
+     "Jl. Mayor Oking No. 10, Cibinong", "021-555-0101", -6.4816, 106.8540),
+    ("DEMO-KLP-3201", "Klinik Pratama Harapan Sehat", "klinik_pratama", "32.01.01",
+     "Jl. Raya Bogor Km 43, Cibinong", "021-555-0102", -6.4702, 106.8467),
+    ("DEMO-RS-3201", "RSUD Cibinong Contoh", "rumah_sakit", "32.01.01",
+     "Jl. KSR Dadi Kusmayadi No. 27, Cibinong", "021-555-0103", -6.4867, 106.8423),
+    ("DEMO-APT-3201", "Apotek Sehat Farma", "apotek", "32.01.01",
+     "Jl. Tegar Beriman No. 5, Cibinong", "021-555-0104", -6.4790, 106.8302),
+    ("DEMO-PKM-3273", "Puskesmas Coblong", "puskesmas", "32.73.02",
+     "Jl. Sadang Serang No. 8, Coblong", "022-555-0201", -6.8913, 107.6220),
+    ("DEMO-KLP-3273", "Klinik Pratama Dago Medika", "klinik_pratama", "32.73.02",
+     "Jl. Ir. H. Juanda No. 120, Coblong", "022-555-0202", -6.8850, 107.6135),
+    ("DEMO-PKM-3603", "Puskesmas Tigaraksa", "puskesmas", "36.03.03",
+     "Jl. Aria Jaya Santika, Tigaraksa", "021-555-0301", -6.2652, 106.4766),
+)
+
+FAMILIES = (
+    # KK, segment, class, district, address, FKTP code, VA, registered on, members:
+    #   (card, NIK, name, sex, birth date, relationship, phone, has an account)
+    ("3201010101190001", "PBPU", 3, "32.01.01", "Kp. Pabuaran RT 02/RW 05, Cibinong",
+     "DEMO-PKM-3201", "8888800000000001", date(2019, 3, 1), (
+         ("0001000000001", "3201011708850001", "Budi Santoso", "L", date(1985, 8, 17), "kepala",
+          "081200000001", True),
+         ("0001000000003", "3201014203880002", "Siti Aminah", "P", date(1988, 3, 2), "istri",
+          "081200000003", False),
+         ("0001000000004", "3201011001150003", "Rizky Pratama", "L", date(2015, 1, 10), "anak", "", False),
+     )),
+    ("3273020202180002", "PBPU", 2, "32.73.02", "Jl. Tubagus Ismail Dalam No. 7, Coblong",
+     "DEMO-PKM-3273", "8888800000000002", date(2018, 6, 15), (
+         ("0001000000002", "3273026104790001", "Dewi Lestari", "P", date(1979, 4, 21), "kepala",
+          "081200000002", True),
+         ("0001000000005", "3273020511760002", "Agus Wijaya", "L", date(1976, 11, 5), "suami",
+          "081200000005", False),
+     )),
+)
+
+STAFF = (
+    # username, role, facility code
+    ("fasilitator", "fasilitator", None),
+    ("faskes", "petugas_faskes", "DEMO-PKM-3201"),
+    ("petugas", "petugas_bpjs", None),
+    ("admin", "admin", None),
+)
+
+
+def _account(created, **match):
+    user = User.get_or_none(**match)
+    if user is None:
+        user = User(**match)
+        user.set_password(PASSWORD)
+        user.save()
+        created.append("user")
+    return user
+
+
+def seed():
+    """Create whatever demo record is missing; returns a one-line summary."""
+    if not Region.select().where(Region.level == Region.DISTRICT).exists():
+        raise click.ClickException("Load the regions first: flask import regions")
+    created = []
+    with db.atomic():
+        facilities = {}
+        for code, name, kind, district, address, phone, lat, lon in FACILITIES:
+            facilities[code], new = Facility.get_or_create(code=code, defaults=dict(
+                name=name, kind=kind, district=district, address=address, phone=phone,
+                latitude=lat, longitude=lon, is_partner=True))
+            created += ["facility"] * new
+        for kk, segment, care_class, district, address, fktp, va, registered_on, members in FAMILIES:
+            family, new = Family.get_or_create(kk_number=kk, defaults=dict(
+                segment=segment, care_class=care_class, district=district, address=address,
+                fktp=facilities[fktp], va_number=va, registered_on=registered_on))
+            created += ["family"] * new
+            for card, nik, name, sex, born, relationship, phone, has_account in members:
+                person = Participant.by_card(card)
+                if person is None:
+                    person = Participant(card_number=card, name=name, sex=sex, birth_date=born,
+                                         family=family, relationship=relationship, phone=phone)
+                    person.nik = nik
+                    person.save()
+                    created.append("participant")
+                if has_account:
+                    _account(created, participant=person, role="peserta")
+        for username, role, facility in STAFF:
+            user = _account(created, username=username, role=role)
+            if facility and user.facility_id is None:
+                user.facility = facilities[facility]
+                user.save()
+    if not created:
+        return "Demo data already present."
+    return "Demo data created: " + ", ".join(f"{created.count(k)} {k}(s)" for k in sorted(set(created)))

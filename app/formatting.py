@@ -1,0 +1,56 @@
+"""How dates, times and money look to people: `25 Nov 2026`, `Rp150.000` (SPEC §5.1)."""
+from flask_babel import lazy_gettext as _l
+
+from app import clock
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def date_id(value):
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def datetime_id(value):
+    """A stored (naive UTC) timestamp in WIB: `25 Nov 2026 14.05 WIB`."""
+    if not value:
+        return ""
+    local = clock.to_wib(value)
+    return f"{date_id(local)} {local:%H.%M} WIB"
+
+
+def rupiah(amount):
+    """Integer rupiah with dots for thousands: Rp150.000, -Rp7.000."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
+
+
+ROLE_LABELS = {
+    "peserta": _l("Peserta JKN"),
+    "fasilitator": _l("Fasilitator desa"),
+    "petugas_faskes": _l("Petugas fasilitas kesehatan"),
+    "petugas_bpjs": _l("Petugas BPJS Kesehatan"),
+    "admin": _l("Admin"),
+}
+RELATIONSHIP_LABELS = {
+    "kepala": _l("Kepala keluarga"),
+    "suami": _l("Suami"),
+    "istri": _l("Istri"),
+    "anak": _l("Anak"),
+    "lainnya": _l("Anggota lain"),
+}
+ACTION_LABELS = {
+    "sign_in": _l("Masuk ke akun"),
+    "sign_in_failed": _l("Percobaan masuk gagal"),
+    "sign_in_refused": _l("Percobaan masuk saat akun dikunci"),
+    "lockout": _l("Akun dikunci sementara"),
+    "sign_out": _l("Keluar dari akun"),
+    "session_expired": _l("Sesi berakhir karena tidak aktif"),
+    "password_changed": _l("Kata sandi diganti"),
+}
+
+
+def init_app(app):
+    app.jinja_env.filters.update(date_id=date_id, datetime_id=datetime_id, rupiah=rupiah)
+    app.jinja_env.globals.update(
+        role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS
+    )

@@ -1,0 +1,292 @@
+"""Every model, with its queries as classmethods. MODELS lists them in dependency order.
+
+The schema itself is created and changed only by the scripts in migrations/.
+"""
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DoubleField,
+    ForeignKeyField,
+    JOIN,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from app import clock, security
+from app.db import db, is_sqlite
+from app.rules import identity
+
+ROLES = ("peserta", "fasilitator", "petugas_faskes", "petugas_bpjs", "admin")
+STAFF_ROLES = ROLES[1:]
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+    @classmethod
+    def get_locked(cls, pk):
+        """Re-read a row inside write_lock() before changing it: FOR UPDATE on PostgreSQL; on
+        SQLite the IMMEDIATE transaction already keeps every other writer out."""
+        query = cls.select().where(cls._meta.primary_key == pk)
+        return query.get() if is_sqlite() else query.for_update().get()
+
+
+class Region(BaseModel):
+    """Wilayah: provinsi (level 1), kabupaten/kota (2), kecamatan (3), desa/kelurahan (4).
+
+    Kemendagri codes in dotted form ("32", "32.01", "32.01.05", "32.01.05.2001") are the keys.
+    """
+
+    PROVINCE, REGENCY, DISTRICT, VILLAGE = 1, 2, 3, 4
+
+    code = CharField(primary_key=True, max_length=13)
+    parent = ForeignKeyField("self", null=True, backref="children", column_name="parent_code")
+    level = SmallIntegerField(index=True)
+    name = CharField(max_length=100)
+    kind = CharField(max_length=20, default="")  # kabupaten, kota, desa, kelurahan, desa_adat
+
+    @classmethod
+    def provinces(cls):
+        return cls.select().where(cls.level == cls.PROVINCE).order_by(cls.name)
+
+    @classmethod
+    def children_of(cls, code):
+        return cls.select().where(cls.parent == code).order_by(cls.name)
+
+    @classmethod
+    def lookup(cls, code, level):
+        """The region with this code at this level, or None (never raises on bad input)."""
+        if not code or len(code) > 13:
+            return None
+        return cls.get_or_none((cls.code == code) & (cls.level == level))
+
+    def lineage(self):
+        """[province, regency, …, self], walking up by code prefixes (one query)."""
+        parts = self.code.split(".")
+        codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
+        return [found[c] for c in codes if c in found]
+
+
+class RegionChoice:
+    """A province → regency → district choice from request arguments, each checked against the
+    one above it; an unknown or mismatched code is dropped and flagged (`invalid`)."""
+
+    FIELDS = ("provinsi", "kabupaten", "kecamatan")
+
+    def __init__(self, args):
+        self.invalid = False
+        parent, chosen = None, []
+        for level, name in enumerate(self.FIELDS, start=Region.PROVINCE):
+            code = (args.get(name) or "").strip()
+            region = None
+            if code and (parent is not None or level == Region.PROVINCE):
+                region = Region.lookup(code, level)
+                if region is not None and parent is not None and region.parent_id != parent.code:
+                    region = None
+            if code and region is None:
+                self.invalid = True
+            chosen.append(region)
+            parent = region
+            if region is None:
+                break
+        chosen += [None] * (len(self.FIELDS) - len(chosen))
+        self.province, self.regency, self.district = chosen
+
+    def levels(self):
+        """(field name, options, selected) for each select that can be shown now."""
+        rows = [(self.FIELDS[0], Region.provinces(), self.province)]
+        if self.province:
+            rows.append((self.FIELDS[1], Region.children_of(self.province.code), self.regency))
+        if self.regency:
+            rows.append((self.FIELDS[2], Region.children_of(self.regency.code), self.district))
+        return rows
+
+
+class Facility(BaseModel):
+    """Fasilitas kesehatan (faskes). The facilities issue fills in services, hours and beds."""
+
+    KINDS = (
+        "puskesmas", "klinik_pratama", "klinik_utama", "dokter_praktik", "dokter_gigi",
+        "rumah_sakit", "apotek", "optik", "laboratorium",
+    )
+
+    code = CharField(unique=True, max_length=20)
+    name = CharField(max_length=150)
+    kind = CharField(max_length=20)
+    district = ForeignKeyField(Region, null=True, column_name="district_code")
+    address = TextField(default="")
+    phone = CharField(max_length=30, default="")
+    latitude = DoubleField(null=True)
+    longitude = DoubleField(null=True)
+    is_partner = BooleanField(default=True)  # mitra BPJS
+
+
+class Family(BaseModel):
+    """Keluarga, by Kartu Keluarga (KK) number. PBPU families pay for every member via one VA."""
+
+    SEGMENTS = ("PBI", "PPU", "PBPU", "BP")
+
+    kk_number = CharField(unique=True, max_length=16)
+    segment = CharField(max_length=4)
+    care_class = SmallIntegerField(null=True)  # kelas rawat 1, 2, 3
+    district = ForeignKeyField(Region, null=True, column_name="district_code")
+    address = TextField(default="")
+    fktp = ForeignKeyField(Facility, null=True)  # registered first-level facility
+    va_number = CharField(unique=True, null=True, max_length=20)
+    registered_on = DateField()
+
+
+class Participant(BaseModel):
+    """Peserta. The NIK is stored only encrypted, and found through its keyed blind index."""
+
+    SEXES = ("L", "P")
+    RELATIONSHIPS = ("kepala", "suami", "istri", "anak", "lainnya")
+
+    card_number = CharField(unique=True, max_length=13)
+    nik_encrypted = TextField()
+    nik_index = CharField(unique=True, max_length=64)
+    name = CharField(max_length=100)
+    sex = CharField(max_length=1)
+    birth_date = DateField()
+    phone = CharField(max_length=20, default="")
+    family = ForeignKeyField(Family, backref="members")
+    relationship = CharField(max_length=10, default="kepala")
+
+    @property
+    def nik(self):
+        return security.decrypt(self.nik_encrypted, "nik")
+
+    @nik.setter
+    def nik(self, value):
+        self.nik_encrypted = security.encrypt(value, "nik")
+        self.nik_index = security.blind_index(value, "nik")
+
+    @property
+    def masked_nik(self):
+        return identity.mask_nik(self.nik)
+
+    @classmethod
+    def by_nik(cls, nik):
+        return cls.get_or_none(cls.nik_index == security.blind_index(nik, "nik"))
+
+    @classmethod
+    def by_card(cls, card_number):
+        return cls.get_or_none(cls.card_number == card_number)
+
+    def family_members(self):
+        order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
+        members = list(Participant.select().where(Participant.family == self.family_id))
+        return sorted(members, key=lambda p: (order.get(p.relationship, 9), p.birth_date))
+
+
+class User(BaseModel, UserMixin):
+    """An account: a participant signs in by NIK or card number, staff by username."""
+
+    username = CharField(unique=True, null=True, max_length=40)
+    participant = ForeignKeyField(Participant, unique=True, null=True)
+    role = CharField(max_length=20)
+    facility = ForeignKeyField(Facility, null=True)  # petugas_faskes work at one facility
+    password_hash = CharField(max_length=200)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    #: part of the session id: bumping it signs the account out everywhere.
+    session_version = IntegerField(default=1)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+    last_login_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "account"  # "user" is reserved in PostgreSQL
+
+    def get_id(self):
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @classmethod
+    def from_session_id(cls, session_id):
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = cls.get_or_none(cls.id == int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+    @classmethod
+    def for_identifier(cls, identifier):
+        """The account behind a NIK, a card number or a staff username, or None."""
+        value = identity.normalize_number(identifier)
+        kind = identity.identifier_kind(identifier)
+        if kind == "username":
+            return cls.get_or_none(cls.username == identifier.strip().lower())
+        if kind == "bad_number":
+            return None
+        participant = Participant.by_nik(value) if kind == "nik" else Participant.by_card(value)
+        return participant and cls.get_or_none(cls.participant == participant)
+
+    @property
+    def display_name(self):
+        return self.participant.name if self.participant_id else self.username
+
+    def is_locked(self, moment):
+        return self.locked_until is not None and self.locked_until > moment
+
+    def set_password(self, password):
+        self.password_hash = security.hash_password(password)
+
+
+class AuditLog(BaseModel):
+    """Jejak audit: append-only (database triggers refuse UPDATE and DELETE).
+
+    `subject` names what was touched ("user:3", "participant:12"); `on_behalf_of` is the participant
+    whose data it was, so they can read who saw or changed it. Never a password or a plain NIK.
+    """
+
+    at = DateTimeField(default=clock.now, index=True)
+    actor = ForeignKeyField(User, null=True, backref="actions")
+    action = CharField(max_length=40)
+    subject = CharField(max_length=60, default="", index=True)
+    on_behalf_of = ForeignKeyField(Participant, null=True, backref="audit_entries")
+    ip = CharField(max_length=45, default="")
+    detail = TextField(default="")
+
+    @classmethod
+    def record(cls, actor, action, subject="", on_behalf_of=None, ip="", **detail):
+        return cls.create(
+            actor=actor, action=action, subject=subject, on_behalf_of=on_behalf_of, ip=ip,
+            detail=json.dumps(detail, sort_keys=True, default=str) if detail else "",
+        )
+
+    @classmethod
+    def previous_sign_in(cls, user):
+        """The sign-in before the current one ("terakhir masuk"), or None on the first."""
+        return (cls.select().where((cls.actor == user) & (cls.action == "sign_in"))
+                .order_by(cls.id.desc()).offset(1).first())
+
+    @classmethod
+    def trail(cls, user, limit=50):
+        """What happened to a person's account and data, newest first (bounded)."""
+        where = (cls.actor == user) | (cls.subject == f"user:{user.id}")
+        if user.participant_id:
+            where |= cls.on_behalf_of == user.participant_id
+        actor_person = Participant.alias()
+        return (cls.select(cls, User, actor_person)
+                .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
+                .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
+                .where(where).order_by(cls.at.desc(), cls.id.desc()).limit(limit))
+
+
+MODELS = (Region, Facility, Family, Participant, User, AuditLog)

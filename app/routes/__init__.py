@@ -1,0 +1,1 @@
+"""One blueprint per area: module = blueprint = template folder = URL prefix."""
