@@ -11,7 +11,7 @@ export FLASK_APP := wsgi:app
 export APP_ENV ?= development
 export TEST_DATABASE_URL
 
-.PHONY: run test bench setup setup-dev translations htmx db clean
+.PHONY: run test bench setup setup-dev translations messages htmx db clean
 
 run: setup db
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
@@ -62,3 +62,8 @@ db: setup
 
 clean:
 	rm -rf $(VENV) node_modules
+
+# After changing texts: extract them and update the English catalogue, then translate what is new.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output --omit-header .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -l en

@@ -1,5 +1,4 @@
 """Who may do what: access rules on every view, sign-in with lockout, sessions with an idle timeout."""
-import time
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
@@ -102,7 +101,7 @@ def authenticate(identifier, password):
 def start_session(user):
     session.clear()  # a fresh session: nothing from before sign-in carries over
     login_user(user)
-    session["seen"] = int(time.time())
+    session["seen"] = clock.epoch()
 
 
 def end_session(reason="sign_out"):
@@ -152,7 +151,7 @@ def init_app(app):
     def _idle_timeout():
         if not current_user.is_authenticated:
             return
-        now = int(time.time())
+        now = clock.epoch()
         if now - session.get("seen", now) > app.config["SESSION_IDLE_MINUTES"] * 60:
             end_session("session_expired")
             flash(_("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."), "info")

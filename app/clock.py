@@ -12,6 +12,11 @@ def now():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def epoch():
+    """Whole seconds since 1970, for timestamps kept in the session."""
+    return int(now().replace(tzinfo=timezone.utc).timestamp())
+
+
 def today():
     """The calendar date in WIB."""
     return to_wib(now()).date()

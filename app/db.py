@@ -38,7 +38,10 @@ def write_lock():
 
 
 def init_app(app):
-    db.initialize(make_database(app.config["DATABASE_URL"]))
+    url = app.config["DATABASE_URL"]
+    if getattr(db.obj, "url", None) != url:  # a second app on the same database shares the handle
+        db.initialize(make_database(url))
+        db.obj.url = url
 
     @app.before_request
     def _open_connection():

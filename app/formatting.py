@@ -1,13 +1,23 @@
 """How dates, times and money look to people: `25 Nov 2026`, `Rp150.000` (SPEC §5.1)."""
-from flask_babel import lazy_gettext as _l
+from flask import has_request_context
+from flask_babel import get_locale, lazy_gettext as _l
 
 from app import clock
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+MONTHS = {
+    "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
 
 
-def date_id(value):
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+def _language():
+    return str(get_locale()) if has_request_context() else "id"
+
+
+def date_id(value, language=None):
+    """`25 Nov 2026` (`25 Mei 2026` in Indonesian, `25 May 2026` in English)."""
+    months = MONTHS.get(language or _language(), MONTHS["id"])
+    return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
 
 
 def datetime_id(value):

@@ -13,10 +13,10 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 
 IDENTIFIER_ERRORS = {
     "bad_number": _l("Nomor kartu JKN terdiri dari 13 angka, NIK dari 16 angka. Periksa lagi."),
-    "username": _l("Nama pengguna petugas hanya memakai huruf kecil, angka, titik atau tanda hubung."),
+    "username": _l("Nama pengguna petugas: 3–40 huruf kecil, angka, titik, garis bawah atau tanda hubung."),
     "format": _l("NIK harus 16 angka."),
     "province": _l("NIK ini tidak sah: dua angka pertamanya bukan kode provinsi."),
-    "birth_date": _l("NIK ini tidak sah: tanggal lahir di dalamnya (angka ke-7 s.d. 12) tidak ada."),
+    "birth_date": _l("NIK ini tidak sah: angka ke-7 sampai ke-12 bukan tanggal lahir yang benar."),
     "serial": _l("NIK ini tidak sah: empat angka terakhirnya tidak boleh 0000."),
 }
 PASSWORD_ERRORS = {
@@ -31,14 +31,14 @@ REQUIRED = _l("Wajib diisi.")
 #: One message for unknown account, wrong password and locked account (no enumeration).
 SIGN_IN_FAILED = _l(
     "Nomor, nama pengguna atau kata sandi salah — atau akun dikunci sementara karena terlalu "
-    "banyak percobaan. Periksa lagi, atau coba lagi setelah 15 menit."
+    "banyak percobaan. Periksa lagi, atau coba lagi setelah %(minutes)d menit."
 )
 
 
 class SignInForm(FlaskForm):
     identifier = StringField(
         _l("Nomor kartu JKN, NIK, atau nama pengguna petugas"),
-        validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40)."))],
+        validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40 karakter)."))],
     )
     password = PasswordField(
         _l("Kata sandi"),
@@ -47,6 +47,8 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
     def validate_identifier(self, field):
+        if field.errors:  # one message at a time: the length already failed
+            return
         kind = identity.identifier_kind(field.data)
         if kind == "bad_number":
             raise ValidationError(IDENTIFIER_ERRORS[kind])

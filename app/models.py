@@ -91,7 +91,7 @@ class RegionChoice:
             region = None
             if code and (parent is not None or level == Region.PROVINCE):
                 region = Region.lookup(code, level)
-                if region is not None and parent is not None and region.parent_id != parent.code:
+                if region is not None and parent is not None and region.parent_code != parent.code:
                     region = None
             if code and region is None:
                 self.invalid = True
@@ -218,7 +218,7 @@ class User(BaseModel, UserMixin):
     @classmethod
     def from_session_id(cls, session_id):
         user_id, _, version = session_id.partition(".")
-        if not (user_id.isdigit() and version.isdigit()):
+        if not (identity.is_digits(user_id) and identity.is_digits(version)):
             return None
         user = cls.get_or_none(cls.id == int(user_id))
         if user is None or user.session_version != int(version):

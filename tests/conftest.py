@@ -64,12 +64,17 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
-    """Each test in a transaction rolled back at the end; `committed` tests (threads) opt out."""
-    limiter.reset()
+    """Each test in a transaction rolled back at the end; `committed` tests (threads) opt out.
+
+    No app context stays pushed: requests must get their own (and their own `g`), as in production.
+    Tests that call app code directly push one with `app.app_context()`.
+    """
+    with app.app_context():
+        limiter.reset()
     if request.node.get_closest_marker("committed"):
         yield
         return
-    with app.app_context(), db.connection_context():
+    with db.connection_context():
         with db.atomic() as transaction:
             yield
             transaction.rollback()

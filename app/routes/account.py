@@ -7,6 +7,7 @@ from app import security
 from app.auth import change_password, signed_in, start_session
 from app.forms import ChangePasswordForm
 from app.models import AuditLog
+from app.rules.passwords import MIN_LENGTH
 from app.rendering import render
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
@@ -24,7 +25,7 @@ def password():
             flash(_("Kata sandi sudah diganti. Perangkat lain yang memakai akun ini sudah dikeluarkan."), "ok")
             return redirect(url_for("main.dashboard"), 303)
         form.current_password.errors.append(_("Kata sandi sekarang salah."))
-    return render("account/password.html", form=form)
+    return render("account/password.html", form=form, min_length=MIN_LENGTH)
 
 
 @bp.get("/riwayat-akses")

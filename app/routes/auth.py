@@ -32,7 +32,7 @@ def sign_in():
         if user is not None:
             start_session(user)
             return redirect(safe_next(form.next.data) or url_for("main.dashboard"), 303)
-        form.password.errors.append(SIGN_IN_FAILED)
+        form.password.errors.append(SIGN_IN_FAILED % {"minutes": current_app.config["LOCKOUT_MINUTES"]})
     form.password.data = ""
     return render("auth/sign_in.html", "auth/_sign_in_form.html", form=form)
 

@@ -12,6 +12,11 @@ NIK_LENGTH = 16
 CARD_LENGTH = 13
 KK_LENGTH = 16
 _SEPARATORS = re.compile(r"[\s.\-]")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²" and "３"
+
+
+def is_digits(text):
+    return bool(_DIGITS.fullmatch(text))
 
 
 class IdentifierError(ValueError):
@@ -36,7 +41,7 @@ def normalize_number(text):
 
 def parse_nik(nik, today):
     """Facts encoded in a NIK; raises IdentifierError for a NIK that cannot exist."""
-    if len(nik) != NIK_LENGTH or not nik.isdigit():
+    if len(nik) != NIK_LENGTH or not is_digits(nik):
         raise IdentifierError("format")
     if not 11 <= int(nik[:2]) <= 99:
         raise IdentifierError("province")
@@ -44,11 +49,17 @@ def parse_nik(nik, today):
     sex = "P" if day > 40 else "L"
     if sex == "P":
         day -= 40
-    year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
-    try:
-        birth_date = date(year, month, day)
-    except ValueError:
-        raise IdentifierError("birth_date") from None
+    birth_date = None
+    for year in (2000 + yy, 1900 + yy):  # the latest real date that is not in the future
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # no such day (29 Feb 1900), or no such month
+            continue
+        if candidate <= today:
+            birth_date = candidate
+            break
+    if birth_date is None:
+        raise IdentifierError("birth_date")
     if nik[12:] == "0000":
         raise IdentifierError("serial")
     return NikFacts(f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}", birth_date, sex)
@@ -73,13 +84,13 @@ def mask_nik(nik):
 
 
 def check_card_number(card):
-    if len(card) != CARD_LENGTH or not card.isdigit():
+    if len(card) != CARD_LENGTH or not is_digits(card):
         raise IdentifierError("format")
     return card
 
 
 def check_kk_number(kk):
-    if len(kk) != KK_LENGTH or not kk.isdigit():
+    if len(kk) != KK_LENGTH or not is_digits(kk):
         raise IdentifierError("format")
     return kk
 
@@ -87,6 +98,6 @@ def check_kk_number(kk):
 def identifier_kind(text):
     """Sign-in identifier → "nik", "card", "username", or "bad_number" (digits of a wrong length)."""
     value = normalize_number(text)
-    if value.isdigit():
+    if is_digits(value):
         return {NIK_LENGTH: "nik", CARD_LENGTH: "card"}.get(len(value), "bad_number")
     return "username"

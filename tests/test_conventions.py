@@ -1,0 +1,89 @@
+"""The architecture checks itself: every route has an access rule, typed parameters and a
+kebab-case path; the migrations create exactly the schema the models describe."""
+import re
+
+import pytest
+from playhouse.schema_diff import diff_models
+
+from app.db import db
+from app.models import MODELS, ROLES
+from tests.conftest import page, signed_in_client
+
+SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*|<\w+:\w+>)$")
+
+
+def routes(app):
+    return [rule for rule in app.url_map.iter_rules()]
+
+
+def test_every_route_has_an_explicit_access_rule(app):
+    missing = [r.rule for r in routes(app) if not getattr(app.view_functions[r.endpoint], "access", None)]
+    assert not missing
+    for rule in routes(app):
+        access = app.view_functions[rule.endpoint].access
+        assert access == "public" or set(access) <= set(ROLES), rule.rule
+
+
+def test_every_parameter_is_typed_and_every_path_kebab_case(app):
+    for rule in routes(app):
+        assert not re.search(r"<\w+>", rule.rule), f"untyped parameter in {rule.rule}"
+        for segment in rule.rule.strip("/").split("/"):
+            assert segment == "" or SEGMENT.match(segment), f"{rule.rule}: {segment!r}"
+
+
+def test_the_convention_checks_can_fail():
+    assert not SEGMENT.match("kataSandi") and not SEGMENT.match("kata_sandi")
+    assert re.search(r"<\w+>", "/peserta/<card>")
+
+
+def _parameterless_get_routes(app, public):
+    for rule in routes(app):
+        access = app.view_functions[rule.endpoint].access
+        if "GET" in rule.methods and not rule.arguments and (access == "public") == public:
+            yield rule.rule, access
+
+
+def test_protected_pages_send_strangers_to_sign_in(app, client):
+    checked = 0
+    for path, _ in _parameterless_get_routes(app, public=False):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/masuk?next="), path
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_pages(app, role):
+    client = signed_in_client(app, role)
+    for path, access in _parameterless_get_routes(app, public=False):
+        response = client.get(path)
+        assert response.status_code == (200 if role in access else 403), path
+
+
+def test_roles_decorator_refuses_other_roles(app):
+    """A role-restricted page (built on a second app) answers 403 to a signed-in outsider."""
+    from flask import Blueprint
+
+    from app import create_app
+    from app.auth import roles
+
+    other = create_app({key: value for key, value in app.config.items() if key.isupper()})
+    bp = Blueprint("only_admin", __name__)
+
+    @bp.get("/khusus-admin")
+    @roles("admin")
+    def only_admin():
+        return "rahasia"
+
+    other.register_blueprint(bp)
+    peserta, admin = signed_in_client(other, "peserta"), signed_in_client(other, "admin")
+    refused = peserta.get("/khusus-admin")
+    assert refused.status_code == 403
+    assert page(refused).h1.get_text() == "Tidak diizinkan"
+    assert admin.get("/khusus-admin").get_data(as_text=True) == "rahasia"
+
+
+def test_migrations_create_exactly_the_models(app):
+    with app.app_context():
+        assert not diff_models(db.obj, list(MODELS))
