@@ -9,6 +9,7 @@ from playhouse.schema_diff import diff_models
 
 from app import importers
 from app.db import db
+from app.forms import USERNAME
 from app.models import MODELS, STAFF_ROLES, Region, User
 from app.rules.passwords import password_problems
 
@@ -92,6 +93,8 @@ def seed_command(demo, if_empty):
 @with_db
 def create_user_command(username, role, password):
     """Create a staff account (participants get theirs through registration)."""
+    if not USERNAME.match(username.lower()):
+        raise click.ClickException("A username is 3-40 of a-z, 0-9, '.', '_' or '-'.")
     problems = password_problems(password)
     if problems:
         raise click.ClickException(f"Password refused: {', '.join(problems)}")

@@ -85,21 +85,17 @@ class RegionChoice:
 
     def __init__(self, args):
         self.invalid = False
-        parent, chosen = None, []
+        chosen = []
         for level, name in enumerate(self.FIELDS, start=Region.PROVINCE):
             code = (args.get(name) or "").strip()
+            parent = chosen[-1] if chosen else None
             region = None
             if code and (parent is not None or level == Region.PROVINCE):
                 region = Region.lookup(code, level)
                 if region is not None and parent is not None and region.parent_code != parent.code:
                     region = None
-            if code and region is None:
-                self.invalid = True
+            self.invalid |= bool(code) and region is None
             chosen.append(region)
-            parent = region
-            if region is None:
-                break
-        chosen += [None] * (len(self.FIELDS) - len(chosen))
         self.province, self.regency, self.district = chosen
 
     def levels(self):
