@@ -26,7 +26,7 @@ test: setup-dev
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
 	fi
 
-bench: setup db
+bench: setup-dev
 	$(PY) scripts/bench_pages.py
 
 setup: $(VENV)/.installed htmx translations

@@ -70,6 +70,15 @@ def authenticate(identifier, password):
         security.burn_password_check(password)
         audit(None, "sign_in_failed", "unknown", kind=identity.identifier_kind(identifier))
         return None
+    return check_password(user, password, "sign_in")
+
+
+def check_password(user, password, action):
+    """The fresh account when `password` is right and the account is not locked, else None.
+
+    Every failure counts toward the lockout, whether at sign-in or when a signed-in person
+    confirms their password (`action` = "reauthenticated") before a sensitive change.
+    """
     password_ok = security.verify_password(user.password_hash, password)
     config = current_app.config
     with write_lock():
@@ -77,11 +86,11 @@ def authenticate(identifier, password):
         now = clock.now()
         subject = f"user:{user.id}"
         if user.is_locked(now) or not user.active:
-            audit(None, "sign_in_refused", subject, user.participant_id, reason="locked")
+            audit(None, f"{action}_refused", subject, user.participant_id, reason="locked")
             return None
         if not password_ok:
             user.failed_logins += 1
-            audit(None, "sign_in_failed", subject, user.participant_id, failures=user.failed_logins)
+            audit(None, f"{action}_failed", subject, user.participant_id, failures=user.failed_logins)
             if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
                 user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
                 user.failed_logins = 0
@@ -90,11 +99,12 @@ def authenticate(identifier, password):
             return None
         user.failed_logins = 0
         user.locked_until = None
-        user.last_login_at = now
+        if action == "sign_in":
+            user.last_login_at = now
         if security.password_needs_rehash(user.password_hash):
             user.set_password(password)
         user.save()
-        audit(user, "sign_in", subject, user.participant_id)
+        audit(user, action, subject, user.participant_id)
     return user
 
 

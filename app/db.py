@@ -14,11 +14,16 @@ SQLITE_PRAGMAS = {
 }
 
 
+#: Each gunicorn worker keeps its PostgreSQL connections: opening one costs more than a page.
+POOL = {"max_connections": 8, "stale_timeout": 300, "timeout": 10}
+
+
 def make_database(url):
-    """`sqlite:///path`, `postgresql://…` or `postgresql+pool://…` → a Peewee database."""
+    """`sqlite:///path` or `postgresql://…` → a Peewee database (PostgreSQL always pooled)."""
     if url.startswith("sqlite"):
         return connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
-    return connect(url)
+    scheme, _, rest = url.partition("://")
+    return connect(f"{scheme.removesuffix('+pool')}+pool://{rest}", **POOL)
 
 
 def is_sqlite():

@@ -56,6 +56,9 @@ ACTION_LABELS = {
     "sign_out": _l("Keluar dari akun"),
     "session_expired": _l("Sesi berakhir karena tidak aktif"),
     "password_changed": _l("Kata sandi diganti"),
+    "reauthenticated": _l("Kata sandi dikonfirmasi"),
+    "reauthenticated_failed": _l("Konfirmasi kata sandi gagal"),
+    "reauthenticated_refused": _l("Konfirmasi kata sandi saat akun dikunci"),
 }
 
 

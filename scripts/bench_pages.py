@@ -5,7 +5,7 @@ file in a temporary directory; with --database-url, that database instead (its n
 "bench" or "test"; on PostgreSQL the public schema is dropped and recreated first). The pages are
 found with the budget crawler of tests/test_budget.py. Each (role, page) is then requested 10 times to
 warm up and N times timed (time.perf_counter around the Flask test client's GET, Accept-Encoding:
-gzip; each request opens and closes its own database connection, as in production). Prints p50/p99
+gzip; each request checks its database connection out and back in, as in production). Prints p50/p99
 per page, the transfer size (gzip, headers included) and the overall figures against the budgets.
 It prints figures and never fails on them.
 
@@ -118,6 +118,8 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--database-url", help="benchmark this database (name containing bench or test)")
     args = parser.parse_args()
+    if args.requests < 1:
+        parser.error("--requests must be at least 1")
 
     if args.database_url:
         name = urlsplit(args.database_url).path.rsplit("/", 1)[-1]

@@ -248,7 +248,7 @@ def test_guessable_passwords_are_refused(client, new, message):
 def test_wrong_current_password_or_mismatch_is_refused(client):
     sign_in(client, "0001000000001")
     assert error_next_to(change(client, "salah-salah", "kopi-pagi-di-sawah"), "current_password") == [
-        "Kata sandi sekarang salah."]
+        "Kata sandi sekarang salah, atau akun dikunci sementara karena terlalu banyak percobaan."]
     assert error_next_to(change(client, "demo1234", "kopi-pagi-di-sawah", "lain"), "confirm") == [
         "Tidak sama dengan kata sandi baru."]
 
@@ -263,3 +263,13 @@ def test_password_change_signs_out_other_devices(app, client):
     fresh = app.test_client()
     assert sign_in(fresh, "0001000000001", "demo1234").status_code == 200
     assert sign_in(fresh, "0001000000001", "kopi-pagi-di-sawah").status_code == 303
+
+
+def test_wrong_current_passwords_count_toward_the_lockout(app, client):
+    """A session left open on a kiosk is no free password-guessing oracle."""
+    sign_in(client, "0001000000002")
+    for i in range(10):
+        change(client, f"tebak{i:04d}", "kopi-pagi-di-sawah")
+    refused = change(client, "demo1234", "kopi-pagi-di-sawah")  # right, but now locked
+    assert refused.status_code == 200 and error_next_to(refused, "current_password")
+    assert sign_in(app.test_client(), "0001000000002").status_code == 200

@@ -3,8 +3,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import security
-from app.auth import change_password, signed_in, start_session
+from app.auth import change_password, check_password, signed_in, start_session
 from app.forms import ChangePasswordForm
 from app.models import AuditLog
 from app.rules.passwords import MIN_LENGTH
@@ -20,11 +19,12 @@ def password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
-        if security.verify_password(user.password_hash, form.current_password.data):
+        if check_password(user, form.current_password.data, "reauthenticated"):
             start_session(change_password(user, form.new_password.data))
             flash(_("Kata sandi sudah diganti. Perangkat lain yang memakai akun ini sudah dikeluarkan."), "ok")
             return redirect(url_for("main.dashboard"), 303)
-        form.current_password.errors.append(_("Kata sandi sekarang salah."))
+        form.current_password.errors.append(
+            _("Kata sandi sekarang salah, atau akun dikunci sementara karena terlalu banyak percobaan."))
     return render("account/password.html", form=form, min_length=MIN_LENGTH)
 
 
