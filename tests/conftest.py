@@ -7,10 +7,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from playhouse.migrations import Runner
 
 from app import create_app, demo
-from app.cli import MIGRATIONS
+from app.cli import migration_runner
 from app.config import TestConfig
 from app.db import db, make_database
 from app.extensions import limiter
@@ -38,28 +37,36 @@ def pytest_report_header(config):
     return f"database: {config.getoption('--db')}"
 
 
+def build_app(url):
+    """An app on `url` with the real schema, regions and demo data (also used by `make bench`).
+
+    A PostgreSQL database is emptied first, so its name must contain "test" or "bench".
+    """
+    if url.startswith("postgresql"):
+        if not re.search(r"/\w*(test|bench)\w*$", url):
+            raise SystemExit(f"refusing to wipe {url}: the database name must contain 'test' or 'bench'")
+        wipe = make_database(url)
+        with wipe.connection_context():
+            wipe.execute_sql("DROP SCHEMA public CASCADE")
+            wipe.execute_sql("CREATE SCHEMA public")
+    app = create_app(type("BuiltConfig", (TestConfig,), {"DATABASE_URL": url}))
+    with app.app_context(), db.connection_context():
+        migration_runner().up()
+        load_regions()
+        demo.seed()
+    return app
+
+
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     if request.config.getoption("--db") == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
-    if not re.search(r"/\w*test\w*$", url):
-        pytest.exit(f"refusing to wipe {url}: the database name must contain 'test'")
-    wipe = make_database(url)
-    with wipe.connection_context():
-        wipe.execute_sql("DROP SCHEMA public CASCADE")
-        wipe.execute_sql("CREATE SCHEMA public")
-    return url
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
 
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(type("SessionConfig", (TestConfig,), {"DATABASE_URL": database_url}))
-    with app.app_context(), db.connection_context():
-        Runner(db.obj, directory=str(MIGRATIONS)).up()
-        load_regions()
-        demo.seed()
-    return app
+    return build_app(database_url)
 
 
 @pytest.fixture(autouse=True)
