@@ -28,9 +28,10 @@ def create_app(config=None):
     formatting.init_app(app)
     navigation.init_app(app)
 
-    from app.routes import account, auth as auth_routes, main, regions
+    from app.routes import account, auth as auth_routes, changes, main, membership, officer, regions, registration
 
-    for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp):
+    for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp, membership.bp, registration.bp,
+                      changes.bp, officer.bp):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)

@@ -44,7 +44,11 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = True
-    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_CONTENT_LENGTH = 3 * 1024 * 1024  # a document photo (2 MB) and the form around it
+
+    VA_ISSUER = os.environ.get("VA_ISSUER", "app.payments:LocalVaIssuer")
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     LOCKOUT_THRESHOLD = _env_int("LOCKOUT_THRESHOLD", 10)

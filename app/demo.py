@@ -3,12 +3,14 @@
 Names, numbers and phones are made up. Every record is found by its natural key first, so seeding
 twice changes nothing. The accounts are listed in the README.
 """
-from datetime import date
+from datetime import date, datetime
 
 import click
 
+from app import clock
 from app.db import db
-from app.models import Facility, Family, Participant, Region, User
+from app.models import Allocation, Facility, Family, Participant, Payment, Region, User
+from app.rules import contributions
 
 PASSWORD = "demo1234"
 
@@ -31,10 +33,11 @@ FACILITIES = (
 )
 
 FAMILIES = (
-    # KK, segment, class, district, address, FKTP code, VA, registered on, members:
+    # KK, segment, class, district, address, FKTP code, VA, registered on,
+    # months paid up to (relative to the current month: -4 leaves 3 months of arrears), members:
     #   (card, NIK, name, sex, birth date, relationship, phone, has an account)
     ("3201010101190001", "PBPU", 3, "32.01.01", "Kp. Pabuaran RT 02/RW 05, Cibinong",
-     "DEMO-PKM-3201", "8888800000000001", date(2019, 3, 1), (
+     "DEMO-PKM-3201", "8888800000000001", date(2021, 2, 1), -4, (
          ("0001000000001", "3201011708850001", "Budi Santoso", "L", date(1985, 8, 17), "kepala",
           "081200000001", True),
          ("0001000000003", "3201014203880002", "Siti Aminah", "P", date(1988, 3, 2), "istri",
@@ -42,7 +45,7 @@ FAMILIES = (
          ("0001000000004", "3201011001150003", "Rizky Pratama", "L", date(2015, 1, 10), "anak", "", False),
      )),
     ("3273020202180002", "PBPU", 2, "32.73.02", "Jl. Tubagus Ismail Dalam No. 7, Coblong",
-     "DEMO-PKM-3273", "8888800000000002", date(2018, 6, 15), (
+     "DEMO-PKM-3273", "8888800000000002", date(2021, 1, 4), 0, (
          ("0001000000002", "3273026104790001", "Dewi Lestari", "P", date(1979, 4, 21), "kepala",
           "081200000002", True),
          ("0001000000005", "3273020511760002", "Agus Wijaya", "L", date(1976, 11, 5), "suami",
@@ -69,6 +72,19 @@ def _account(created, **match):
     return user
 
 
+def _pay_monthly(family, first, last):
+    """One payment a month on the 5th (10.00 WIB), each covering exactly that month."""
+    count = 0
+    for month in contributions.months_from(first, last):
+        amount = family.monthly_due(month)
+        payment = Payment.create(family=family, va_number=family.va_number, amount=amount,
+                                 channel="demo", reference=f"DEMO-{family.kk_number}-{month:%Y%m}",
+                                 paid_at=datetime(month.year, month.month, 5, 3, 0))
+        Allocation.create(payment=payment, family=family, month=month, amount=amount)
+        count += 1
+    return count
+
+
 def seed():
     """Create whatever demo record is missing; returns a one-line summary."""
     if not Region.select().where(Region.level == Region.DISTRICT).exists():
@@ -81,21 +97,26 @@ def seed():
                 name=name, kind=kind, district=district, address=address, phone=phone,
                 latitude=lat, longitude=lon, is_partner=True))
             created += ["facility"] * new
-        for kk, segment, care_class, district, address, fktp, va, registered_on, members in FAMILIES:
+        for kk, segment, care_class, district, address, fktp, va, registered_on, paid_to, members in FAMILIES:
             family, new = Family.get_or_create(kk_number=kk, defaults=dict(
                 segment=segment, care_class=care_class, district=district, address=address,
-                fktp=facilities[fktp], va_number=va, registered_on=registered_on))
+                fktp=facilities[fktp], va_number=va, registered_on=registered_on,
+                cover_start=contributions.month_of(registered_on)))
             created += ["family"] * new
             for card, nik, name, sex, born, relationship, phone, has_account in members:
                 person = Participant.by_card(card)
                 if person is None:
                     person = Participant(card_number=card, name=name, sex=sex, birth_date=born,
-                                         family=family, relationship=relationship, phone=phone)
+                                         family=family, relationship=relationship, phone=phone,
+                                         registered_on=registered_on)
                     person.nik = nik
                     person.save()
                     created.append("participant")
                 if has_account:
                     _account(created, participant=person, role="peserta")
+            if new:
+                last = contributions.add_months(contributions.month_of(clock.today()), paid_to)
+                created += ["payment"] * _pay_monthly(family, family.cover_start, last)
         for username, role, facility in STAFF:
             user = _account(created, username=username, role=role)
             if facility and user.facility_id is None:

@@ -56,14 +56,42 @@ ACTION_LABELS = {
     "sign_out": _l("Keluar dari akun"),
     "session_expired": _l("Sesi berakhir karena tidak aktif"),
     "password_changed": _l("Kata sandi diganti"),
+    "card_viewed": _l("Kartu digital dilihat"),
     "reauthenticated": _l("Kata sandi dikonfirmasi"),
     "reauthenticated_failed": _l("Konfirmasi kata sandi gagal"),
     "reauthenticated_refused": _l("Konfirmasi kata sandi saat akun dikunci"),
 }
 
 
+STATUS_LABELS = {
+    "aktif": _l("AKTIF"),
+    "nonaktif_tunggakan": _l("NONAKTIF: ada tunggakan iuran"),
+    "menunggu_pembayaran": _l("MENUNGGU PEMBAYARAN PERTAMA"),
+    "nonaktif_lain": _l("NONAKTIF"),
+}
+SEGMENT_LABELS = {
+    "PBI": _l("PBI — iuran dibayar pemerintah"),
+    "PPU": _l("PPU — pekerja penerima upah"),
+    "PBPU": _l("PBPU — peserta mandiri"),
+    "BP": _l("BP — bukan pekerja"),
+}
+CHANGE_KIND_LABELS = {
+    "name": _l("Nama"),
+    "birth_date": _l("Tanggal lahir"),
+    "sex": _l("Jenis kelamin"),
+    "nik": _l("NIK"),
+}
+INACTIVE_REASONS = {
+    "meninggal": _l("Peserta sudah meninggal dunia."),
+    "pindah_segmen": _l("Kepesertaan sedang dipindahkan ke segmen lain."),
+    "data_tidak_valid": _l("Data kependudukan perlu diperiksa ulang."),
+    "pbi_dinonaktifkan": _l("Bantuan iuran (PBI) dari pemerintah dihentikan."),
+}
+
+
 def init_app(app):
     app.jinja_env.filters.update(date_id=date_id, datetime_id=datetime_id, rupiah=rupiah)
     app.jinja_env.globals.update(
-        role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS
+        role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
+        status_labels=STATUS_LABELS, change_kind_labels=CHANGE_KIND_LABELS, segment_labels=SEGMENT_LABELS, inactive_reasons=INACTIVE_REASONS,
     )

@@ -3,6 +3,7 @@
 The schema itself is created and changed only by the scripts in migrations/.
 """
 import json
+import secrets
 
 from flask_login import UserMixin
 from peewee import (
@@ -21,7 +22,7 @@ from peewee import (
 
 from app import clock, security
 from app.db import db, is_sqlite
-from app.rules import identity
+from app.rules import contributions, identity
 
 ROLES = ("peserta", "fasilitator", "petugas_faskes", "petugas_bpjs", "admin")
 STAFF_ROLES = ROLES[1:]
@@ -135,11 +136,52 @@ class Family(BaseModel):
     kk_number = CharField(unique=True, max_length=16)
     segment = CharField(max_length=4)
     care_class = SmallIntegerField(null=True)  # kelas rawat 1, 2, 3
+    #: a class change takes effect from the next month: until then it waits here
+    next_care_class = SmallIntegerField(null=True)
+    next_care_class_from = DateField(null=True)
     district = ForeignKeyField(Region, null=True, column_name="district_code")
     address = TextField(default="")
     fktp = ForeignKeyField(Facility, null=True)  # registered first-level facility
     va_number = CharField(unique=True, null=True, max_length=20)
+    employer = CharField(max_length=150, default="")  # PPU: who pays
     registered_on = DateField()
+    #: first month the family pays for (first of a month); None until registration completes
+    cover_start = DateField(null=True)
+    fktp_changed_on = DateField(null=True)
+    class_changed_on = DateField(null=True)
+    #: set by an officer for a reason other than arrears (e.g. "pindah_segmen", "data_tidak_valid")
+    inactive_reason = CharField(max_length=40, null=True)
+
+    def care_class_on(self, day):
+        if self.next_care_class and self.next_care_class_from and day >= self.next_care_class_from:
+            return self.next_care_class
+        return self.care_class
+
+    def member_count(self):
+        return Participant.select().where(Participant.family == self).count()
+
+    def monthly_due(self, month, members=None):
+        """What the family owes through its VA for `month` (0 for PBI and PPU)."""
+        return contributions.family_monthly_due(
+            self.segment, self.care_class_on(month), members or self.member_count(), month)
+
+    def paid_months(self):
+        """month → the date (WIB) it became fully paid, from the allocations of its payments."""
+        members = self.member_count()
+        totals, paid = {}, {}
+        rows = (Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at)
+                .join(Payment).where(Allocation.family == self)
+                .order_by(Payment.paid_at, Allocation.id).namedtuples())
+        for row in rows:
+            totals[row.month] = totals.get(row.month, 0) + row.amount
+            if row.month not in paid and totals[row.month] >= self.monthly_due(row.month, members):
+                paid[row.month] = clock.to_wib(row.paid_at).date()
+        return paid
+
+    def status_on(self, day):
+        """aktif / nonaktif_tunggakan / menunggu_pembayaran / nonaktif_lain, from payments and rules."""
+        return contributions.status_on(day, self.segment, self.cover_start, self.paid_months(),
+                                       self.inactive_reason)
 
 
 class Participant(BaseModel):
@@ -157,6 +199,12 @@ class Participant(BaseModel):
     phone = CharField(max_length=20, default="")
     family = ForeignKeyField(Family, backref="members")
     relationship = CharField(max_length=10, default="kepala")
+    registered_on = DateField(null=True)
+    #: set by an officer when this member is inactive for a reason other than arrears ("meninggal")
+    inactive_reason = CharField(max_length=40, null=True)
+
+    class Meta:
+        indexes = ((("birth_date",), False),)
 
     @property
     def nik(self):
@@ -178,6 +226,20 @@ class Participant(BaseModel):
     @classmethod
     def by_card(cls, card_number):
         return cls.get_or_none(cls.card_number == card_number)
+
+    @classmethod
+    def new_card_number(cls):
+        """A fresh 13-digit card number (noka): "0002" and 9 random digits not yet in use."""
+        while True:
+            card = f"0002{secrets.randbelow(10**9):09d}"
+            if not cls.select().where(cls.card_number == card).exists():
+                return card
+
+    def status_on(self, day, family_status=None):
+        """The family's status, unless this member is inactive for a reason of their own."""
+        if self.inactive_reason:
+            return contributions.Status("nonaktif_lain", None, (), self.inactive_reason)
+        return family_status or self.family.status_on(day)
 
     def family_members(self):
         order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
@@ -285,4 +347,126 @@ class AuditLog(BaseModel):
                 .where(where).order_by(cls.at.desc(), cls.id.desc()).limit(limit))
 
 
-MODELS = (Region, Facility, Family, Participant, User, AuditLog)
+class MembershipChange(BaseModel):
+    """Riwayat perubahan: every change to a family or member, with when it takes effect.
+
+    Values of identity fields are stored as shown to people (a NIK masked), never in full.
+    """
+
+    family = ForeignKeyField(Family, backref="changes")
+    participant = ForeignKeyField(Participant, null=True, backref="changes")
+    field = CharField(max_length=20)  # fktp, care_class, segment, phone, address, name, birth_date, sex, nik
+    old_value = TextField(default="")
+    new_value = TextField(default="")
+    effective_on = DateField()
+    at = DateTimeField(default=clock.now)
+    actor = ForeignKeyField(User, null=True)
+
+    @classmethod
+    def record(cls, family, field, old, new, effective_on, actor=None, participant=None):
+        return cls.create(family=family, participant=participant, field=field, old_value=str(old or ""),
+                          new_value=str(new or ""), effective_on=effective_on, actor=actor)
+
+
+class EncryptedData:
+    """A JSON document kept encrypted in `data_encrypted` (it may hold NIKs)."""
+
+    ENCRYPTION_FIELD = None
+
+    @property
+    def data(self):
+        if not self.data_encrypted:
+            return {}
+        return json.loads(security.decrypt(self.data_encrypted, self.ENCRYPTION_FIELD))
+
+    @data.setter
+    def data(self, value):
+        self.data_encrypted = security.encrypt(json.dumps(value, sort_keys=True), self.ENCRYPTION_FIELD)
+
+
+class Registration(EncryptedData, BaseModel):
+    """Pendaftaran peserta baru: the answers are saved after every step, so a dropped connection
+    loses nothing; the resume code (`token`) brings the draft back on any device."""
+
+    STATUSES = ("draft", "review", "done", "rejected")
+    ENCRYPTION_FIELD = "registration"
+
+    token = CharField(unique=True, max_length=16)
+    data_encrypted = TextField(default="")
+    step = CharField(max_length=20, default="keluarga")
+    status = CharField(max_length=10, default="draft", index=True)
+    created_by = ForeignKeyField(User, null=True, backref="registrations")  # assisting staff
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+    family = ForeignKeyField(Family, null=True)
+    flags = TextField(default="")  # why an officer must look (possible duplicates), JSON
+    decided_by = ForeignKeyField(User, null=True)
+    decided_at = DateTimeField(null=True)
+    decision_reason = TextField(default="")
+
+    @classmethod
+    def awaiting_review(cls):
+        """Registrations flagged for an officer (possible duplicates), oldest first."""
+        return cls.select().where(cls.status == "review").order_by(cls.updated_at, cls.id)
+
+
+class ChangeRequest(EncryptedData, BaseModel):
+    """Permintaan perubahan data of a civil-registry field (name, DOB, sex, NIK): an officer decides.
+
+    `data` holds {"value": the requested new value}; the document photo is a file under
+    instance/uploads/, served only to the requester's family and officers.
+    """
+
+    KINDS = ("name", "birth_date", "sex", "nik")
+    STATUSES = ("menunggu", "disetujui", "ditolak")
+    ENCRYPTION_FIELD = "change_request"
+
+    participant = ForeignKeyField(Participant, backref="change_requests")
+    requested_by = ForeignKeyField(User, backref="change_requests")
+    kind = CharField(max_length=12)
+    data_encrypted = TextField(default="")
+    reason = TextField(default="")
+    document = CharField(max_length=64, default="")
+    status = CharField(max_length=10, default="menunggu", index=True)
+    created_at = DateTimeField(default=clock.now)
+    decided_by = ForeignKeyField(User, null=True)
+    decided_at = DateTimeField(null=True)
+    decision_reason = TextField(default="")
+
+    @classmethod
+    def awaiting_decision(cls):
+        return (cls.select(cls, Participant).join(Participant)
+                .where(cls.status == "menunggu").order_by(cls.created_at, cls.id))
+
+
+class Payment(BaseModel):
+    """Pembayaran iuran as reported by a payment channel (the contributions issue receives them)."""
+
+    family = ForeignKeyField(Family, null=True, backref="payments")  # None: VA not matched
+    va_number = CharField(max_length=20)
+    amount = IntegerField()
+    channel = CharField(max_length=30)
+    reference = CharField(max_length=64)
+    paid_at = DateTimeField()
+    received_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("channel", "reference"), True),)
+
+
+class Allocation(BaseModel):
+    """The part of a payment applied to one month of a family's contributions (oldest first)."""
+
+    payment = ForeignKeyField(Payment, backref="allocations")
+    family = ForeignKeyField(Family, backref="allocations")
+    month = DateField()  # first day of the month paid for
+    amount = IntegerField()
+
+    class Meta:
+        indexes = ((("family", "month"), False),)
+
+
+MODELS = (
+    Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
+    ChangeRequest, Payment, Allocation,
+)

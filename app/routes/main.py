@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from app import clock
 from app.auth import public, safe_next, signed_in
 from app.db import db
 from app.models import AuditLog
@@ -30,6 +31,7 @@ def dashboard():
         "main/dashboard.html",
         user=user,
         participant=participant,
+        status=participant.status_on(clock.today()) if participant else None,
         members=participant.family_members() if participant else [],
         family=participant.family if participant else None,
         previous_sign_in=AuditLog.previous_sign_in(user),

@@ -1,0 +1,57 @@
+"""Kepesertaan: a participant's status and family, and the digital card (KIS digital)."""
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from app import clock
+from app.audit import audit
+from app.auth import roles
+from app.models import Participant
+from app.qr import qr_svg
+from app.rendering import render
+from app.rules import contributions
+
+bp = Blueprint("membership", __name__, url_prefix="/kepesertaan")
+
+
+def _own_family_member(participant_id):
+    """A member of the signed-in participant's family, or 404 (another family's ids do not exist)."""
+    me = current_user.participant
+    member = Participant.get_or_none(Participant.id == participant_id)
+    if member is None or member.family_id != me.family_id:
+        abort(404)
+    return member
+
+
+def status_context(me, today):
+    family = me.family
+    status = family.status_on(today)
+    current_paid = contributions.month_of(today) in family.paid_months()
+    return dict(
+        me=me, family=family, status=status, today=today,
+        members=[(m, m.status_on(today, status)) for m in me.family_members()],
+        to_pay=contributions.reactivation_amount(
+            today, family.segment, family.care_class_on(today), family.member_count(),
+            status.arrears, current_paid),
+        rates_from=contributions.rate_table_on(today).effective_from,
+    )
+
+
+@bp.get("")
+@roles("peserta")
+def status():
+    """Status, what it means and what to do; the family's facts; every member."""
+    return render("membership/status.html", "membership/_status.html",
+                  **status_context(current_user.participant, clock.today()))
+
+
+@bp.get("/kartu", defaults={"participant_id": None})
+@bp.get("/kartu/<int:participant_id>")
+@roles("peserta")
+def card(participant_id):
+    """KIS digital for one family member (one's own without an id), for a 240×320 screen or paper."""
+    member = _own_family_member(participant_id or current_user.participant_id)
+    if member.id != current_user.participant_id:
+        audit(current_user._get_current_object(), "card_viewed", f"participant:{member.id}", member.id)
+    today = clock.today()
+    return render("membership/card.html", member=member, family=member.family,
+                  status=member.status_on(today), shown_at=clock.now(), qr=qr_svg(member.card_number))
