@@ -5,6 +5,7 @@ The schema itself is created and changed only by the scripts in migrations/.
 import json
 import secrets
 
+from flask import g, has_app_context
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
@@ -18,6 +19,7 @@ from peewee import (
     Model,
     SmallIntegerField,
     TextField,
+    fn,
 )
 
 from app import clock, security
@@ -163,7 +165,32 @@ class Family(BaseModel):
     def monthly_due(self, month, members=None):
         """What the family owes through its VA for `month` (0 for PBI and PPU)."""
         return contributions.family_monthly_due(
-            self.segment, self.care_class_on(month), members or self.member_count(), month)
+            self.segment, self.care_class_on(month), members or self.member_count(), month,
+            RateVersion.tables())
+
+    def allocated_by_month(self):
+        """month → rupiah applied to it so far."""
+        rows = (Allocation.select(Allocation.month, fn.SUM(Allocation.amount).alias("total"))
+                .where(Allocation.family == self).group_by(Allocation.month).namedtuples())
+        return {row.month: row.total for row in rows}
+
+    def outstanding(self, through):
+        """[(month, rupiah still owed)] from the cover start through the month `through`, oldest
+        first; empty for PBI and PPU (the government or the employer pays)."""
+        if self.cover_start is None or self.segment not in contributions.FAMILY_VA:
+            return []
+        allocated, members = self.allocated_by_month(), self.member_count()
+        owed = ((month, self.monthly_due(month, members) - allocated.get(month, 0))
+                for month in contributions.months_from(self.cover_start, contributions.month_of(through)))
+        return [(month, amount) for month, amount in owed if amount > 0]
+
+    def credit(self):
+        """Rupiah paid in but not (yet) applied to any month: kept for this family only."""
+        paid = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
+                .where((Payment.family == self) & (Payment.status == "applied")).scalar())
+        applied = Allocation.select(fn.COALESCE(fn.SUM(Allocation.amount), 0)).where(
+            Allocation.family == self).scalar()
+        return paid - applied
 
     def paid_months(self):
         """month → the date (WIB) it became fully paid, from the allocations of its payments."""
@@ -440,7 +467,14 @@ class ChangeRequest(EncryptedData, BaseModel):
 
 
 class Payment(BaseModel):
-    """Pembayaran iuran as reported by a payment channel (the contributions issue receives them)."""
+    """Pembayaran iuran as reported by a payment channel, applied exactly once.
+
+    status: "applied" (allocated to the family's months, the rest kept as its credit),
+    "unmatched" (unknown VA or an amount that cannot be applied: an officer assigns or refunds it),
+    "refunded".
+    """
+
+    STATUSES = ("applied", "unmatched", "refunded")
 
     family = ForeignKeyField(Family, null=True, backref="payments")  # None: VA not matched
     va_number = CharField(max_length=20)
@@ -449,9 +483,18 @@ class Payment(BaseModel):
     reference = CharField(max_length=64)
     paid_at = DateTimeField()
     received_at = DateTimeField(default=clock.now)
+    status = CharField(max_length=10, default="applied")
+    unmatched_reason = CharField(max_length=30, default="")  # unknown_va, amount_mismatch
+    resolved_by = ForeignKeyField(User, null=True)
+    resolved_at = DateTimeField(null=True)
+    resolution_note = TextField(default="")
 
     class Meta:
-        indexes = ((("channel", "reference"), True),)
+        indexes = (
+            (("channel", "reference"), True),
+            (("family", "paid_at"), False),
+            (("status", "received_at"), False),
+        )
 
 
 class Allocation(BaseModel):
@@ -466,7 +509,85 @@ class Allocation(BaseModel):
         indexes = ((("family", "month"), False),)
 
 
+class RateVersion(BaseModel):
+    """Versi tarif iuran: the dated rate tables bills and the tariff page are computed from.
+
+    The two versions the rules ship with are inserted by the migration; admins add later ones.
+    """
+
+    effective_from = DateField(unique=True)
+    class1 = IntegerField()
+    class2 = IntegerField()
+    class3 = IntegerField()
+    class3_government_share = IntegerField()
+    pbi_rate = IntegerField()
+    ppu_employer_percent = SmallIntegerField(default=4)
+    ppu_worker_percent = SmallIntegerField(default=1)
+    ppu_wage_ceiling = IntegerField(default=12_000_000)
+    created_by = ForeignKeyField(User, null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    def as_rule(self):
+        return contributions.RateTable(
+            self.effective_from, {1: self.class1, 2: self.class2, 3: self.class3},
+            self.class3_government_share, self.pbi_rate, self.ppu_employer_percent,
+            self.ppu_worker_percent, self.ppu_wage_ceiling)
+
+    @classmethod
+    def tables(cls):
+        """Every version as a rules RateTable, oldest first (cached for the request)."""
+        cached = g.get("rate_tables") if has_app_context() else None
+        if cached is None:
+            cached = tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
+            if has_app_context():
+                g.rate_tables = cached
+        return cached
+
+
+class RehabPlan(BaseModel):
+    """Rencana pembayaran bertahap (REHAB): arrears paid in up to 12 monthly instalments."""
+
+    STATUSES = ("aktif", "lunas", "batal")
+
+    family = ForeignKeyField(Family, backref="rehab_plans")
+    created_at = DateTimeField(default=clock.now)
+    created_by = ForeignKeyField(User, null=True)
+    arrears_months = SmallIntegerField()
+    total = IntegerField()  # arrears + the current month when the plan was made
+    status = CharField(max_length=6, default="aktif", index=True)
+
+
+class RehabInstalment(BaseModel):
+    plan = ForeignKeyField(RehabPlan, backref="instalments")
+    number = SmallIntegerField()
+    due_on = DateField()
+    amount = IntegerField()
+
+
+class AutoDebit(BaseModel):
+    """Autodebet registration: the bank or channel debits the family's contribution on day 5 or 20."""
+
+    family = ForeignKeyField(Family, backref="auto_debits")
+    channel = CharField(max_length=30)
+    account_hint = CharField(max_length=20)  # only the last digits are kept ("****1234")
+    debit_day = SmallIntegerField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+    created_by = ForeignKeyField(User, null=True)
+
+
+class CallbackEvent(BaseModel):
+    """Every payment callback received, accepted or not (the API's own audit trail)."""
+
+    received_at = DateTimeField(default=clock.now, index=True)
+    channel = CharField(max_length=30, default="")
+    reference = CharField(max_length=64, default="")
+    outcome = CharField(max_length=20)  # applied, unmatched, duplicate, bad_signature, stale, malformed, ...
+    ip = CharField(max_length=45, default="")
+    detail = TextField(default="")
+
+
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
-    ChangeRequest, Payment, Allocation,
+    ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
 )
