@@ -9,8 +9,12 @@ import click
 
 from app import clock
 from app.db import db
-from app.models import Allocation, Facility, Family, Participant, Payment, Region, User
+from app.models import (
+    Allocation, BedAvailability, Facility, FacilityService, Family, OpeningHours, Participant, Payment, Poli,
+    Region, User,
+)
 from app.rules import contributions
+from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
 
@@ -72,6 +76,38 @@ def _account(created, **match):
     return user
 
 
+SERVICES = {
+    "puskesmas": ("poli_umum", "poli_gigi", "kia", "persalinan", "laboratorium"),
+    "klinik_pratama": ("poli_umum", "poli_gigi"),
+    "rumah_sakit": ("igd_24_jam", "rawat_inap", "poli_spesialis", "persalinan", "laboratorium", "radiologi"),
+    "apotek": ("apotek_prb",),
+}
+POLIS = {
+    "puskesmas": (("umum", "Poli Umum", "07:30", 8, 40), ("gigi", "Poli Gigi", "08:00", 20, 12),
+                  ("kia", "Poli KIA", "08:00", 15, 20)),
+    "klinik_pratama": (("umum", "Poli Umum", "08:00", 10, 30),),
+    "rumah_sakit": (("penyakit_dalam", "Poli Penyakit Dalam", "09:00", 15, 30),
+                    ("anak", "Poli Anak", "09:00", 15, 20)),
+}
+BEDS = (("kelas_1", 4, 20), ("kelas_2", 7, 30), ("kelas_3", 2, 60), ("icu", 0, 8), ("isolasi", 3, 6))
+
+
+def _facility_details(facility):
+    """Services, opening hours, poli and (hospitals) beds of a demo facility."""
+    for service in SERVICES.get(facility.kind, ()):
+        FacilityService.create(facility=facility, service=service)
+    always_open = facility.kind == "rumah_sakit"
+    for weekday in range(7 if always_open else 6):
+        opens, closes = ("00:00", "23:59") if always_open else ("07:30", "14:00" if weekday < 5 else "12:00")
+        OpeningHours.create(facility=facility, weekday=weekday, opens=opens, closes=closes)
+    for code, name, start, minutes, quota in POLIS.get(facility.kind, ()):
+        Poli.create(facility=facility, code=code, name=name, start_time=start, service_minutes=minutes,
+                    daily_quota=quota)
+    if facility.kind == "rumah_sakit":
+        for bed_class, available, total in BEDS:
+            BedAvailability.create(facility=facility, bed_class=bed_class, available=available, total=total)
+
+
 def _pay_monthly(family, first, last):
     """One payment a month on the 5th (10.00 WIB), each covering exactly that month."""
     count = 0
@@ -94,9 +130,13 @@ def seed():
         facilities = {}
         for code, name, kind, district, address, phone, lat, lon in FACILITIES:
             facilities[code], new = Facility.get_or_create(code=code, defaults=dict(
-                name=name, kind=kind, district=district, address=address, phone=phone,
-                latitude=lat, longitude=lon, is_partner=True))
-            created += ["facility"] * new
+                name=name, search_name=search_key(name), kind=kind, district=district,
+                regency_code=district[:5], province_code=district[:2], address=address, phone=phone,
+                latitude=lat, longitude=lon, is_partner=True,
+                hospital_class="C" if kind == "rumah_sakit" else ""))
+            if new:
+                created.append("facility")
+                _facility_details(facilities[code])
         for kk, segment, care_class, district, address, fktp, va, registered_on, paid_to, members in FAMILIES:
             family, new = Family.get_or_create(kk_number=kk, defaults=dict(
                 segment=segment, care_class=care_class, district=district, address=address,

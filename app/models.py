@@ -112,22 +112,34 @@ class RegionChoice:
 
 
 class Facility(BaseModel):
-    """Fasilitas kesehatan (faskes). The facilities issue fills in services, hours and beds."""
+    """Fasilitas kesehatan (faskes): where people are treated, with services, hours, beds, poli."""
 
     KINDS = (
         "puskesmas", "klinik_pratama", "klinik_utama", "dokter_praktik", "dokter_gigi",
         "rumah_sakit", "apotek", "optik", "laboratorium",
     )
+    #: first-level facilities (FKTP), where a participant is registered
+    FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik", "dokter_gigi")
 
     code = CharField(unique=True, max_length=20)
     name = CharField(max_length=150)
-    kind = CharField(max_length=20)
+    #: the name as searched: lower case, without "RS"/"Rumah Sakit"/"Puskesmas"/"PKM" prefixes
+    search_name = CharField(max_length=150, default="", index=True)
+    kind = CharField(max_length=20, index=True)
+    hospital_class = CharField(max_length=12, default="")  # A, B, C, D, D PRATAMA
+    province_code = CharField(max_length=2, default="", index=True)
+    regency_code = CharField(max_length=5, default="", index=True)
     district = ForeignKeyField(Region, null=True, column_name="district_code")
     address = TextField(default="")
     phone = CharField(max_length=30, default="")
     latitude = DoubleField(null=True)
     longitude = DoubleField(null=True)
     is_partner = BooleanField(default=True)  # mitra BPJS
+    source = CharField(max_length=20, default="demo")  # which list it was imported from
+    updated_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("latitude", "longitude"), False),)
 
 
 class Family(BaseModel):
@@ -587,7 +599,108 @@ class CallbackEvent(BaseModel):
     detail = TextField(default="")
 
 
+class FacilityService(BaseModel):
+    """A service a facility offers (layanan): igd_24_jam, poli_gigi, persalinan, apotek_prb, …"""
+
+    facility = ForeignKeyField(Facility, backref="services", on_delete="CASCADE")
+    service = CharField(max_length=30, index=True)
+
+    class Meta:
+        indexes = ((("facility", "service"), True),)
+
+
+class OpeningHours(BaseModel):
+    """Jam buka per weekday (0 = Monday); a missing day means closed."""
+
+    facility = ForeignKeyField(Facility, backref="hours", on_delete="CASCADE")
+    weekday = SmallIntegerField()
+    opens = CharField(max_length=5)  # "07:30"
+    closes = CharField(max_length=5)
+
+    class Meta:
+        indexes = ((("facility", "weekday"), True),)
+
+
+class BedAvailability(BaseModel):
+    """Ketersediaan tempat tidur per class at a hospital, as last reported by its staff."""
+
+    facility = ForeignKeyField(Facility, backref="beds", on_delete="CASCADE")
+    bed_class = CharField(max_length=20)  # kelas_1, kelas_2, kelas_3, vip, icu, nicu, picu, isolasi
+    available = IntegerField()
+    total = IntegerField()
+    updated_at = DateTimeField(default=clock.now)
+    updated_by = ForeignKeyField(User, null=True)
+
+    class Meta:
+        indexes = ((("facility", "bed_class"), True),)
+
+
+class Poli(BaseModel):
+    """A clinic unit that takes queue numbers: when it starts, how long a patient takes, its quota."""
+
+    facility = ForeignKeyField(Facility, backref="polis", on_delete="CASCADE")
+    code = CharField(max_length=20)  # umum, gigi, kia, anak, penyakit_dalam, …
+    name = CharField(max_length=60)
+    start_time = CharField(max_length=5, default="08:00")
+    service_minutes = SmallIntegerField(default=10)
+    daily_quota = SmallIntegerField(default=40)  # numbers for JKN participants per day
+
+    class Meta:
+        indexes = ((("facility", "code"), True),)
+
+
+class Referral(BaseModel):
+    """Rujukan from an FKTP to a hospital clinic, valid 90 days (configurable)."""
+
+    participant = ForeignKeyField(Participant, backref="referrals")
+    from_facility = ForeignKeyField(Facility)
+    to_facility = ForeignKeyField(Facility, backref="referrals_in")
+    poli_code = CharField(max_length=20)
+    issued_on = DateField()
+    valid_until = DateField()
+
+
+class PoliDay(BaseModel):
+    """One poli on one day: numbers issued so far and the number being served (locked per booking)."""
+
+    poli = ForeignKeyField(Poli, backref="days", on_delete="CASCADE")
+    visit_date = DateField()
+    issued = SmallIntegerField(default=0)
+    booked = SmallIntegerField(default=0)  # active bookings (cancellations give the slot back)
+    now_serving = SmallIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("poli", "visit_date"), True),)
+
+
+class Booking(BaseModel):
+    """Antrean: a queue number for one participant at one poli on one day."""
+
+    STATUSES = ("aktif", "hadir", "dipanggil", "selesai", "tidak_hadir", "batal")
+
+    participant = ForeignKeyField(Participant, backref="bookings")
+    poli = ForeignKeyField(Poli, backref="bookings")
+    visit_date = DateField()
+    number = SmallIntegerField()
+    code = CharField(max_length=12, unique=True)  # kode booking
+    status = CharField(max_length=12, default="aktif")
+    #: 1 while the booking counts, NULL once cancelled: one active booking per poli per day
+    active_key = SmallIntegerField(null=True, default=1)
+    #: the form's one-time key: a resubmission on a flaky connection finds the first booking
+    request_key = CharField(max_length=40, null=True, unique=True)
+    referral = ForeignKeyField(Referral, null=True)
+    created_at = DateTimeField(default=clock.now)
+    created_by = ForeignKeyField(User, null=True)
+
+    class Meta:
+        indexes = (
+            (("participant", "poli", "visit_date", "active_key"), True),
+            (("poli", "visit_date", "number"), True),
+        )
+
+
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
+    FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
 )
