@@ -72,6 +72,19 @@ def import_regions_command(path, if_empty):
     click.echo("Regions: " + ", ".join(f"{n:,} {level}" for level, n in counts.items()))
 
 
+@import_group.command("participants")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report, saving nothing.")
+@with_db
+def import_participants_command(file, dry_run):
+    """Families and participants from an office CSV, upserted by NIK (columns: see the README)."""
+    try:
+        report = importers.import_participants(file, dry_run=dry_run)
+    except importers.ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.text())
+
+
 @click.command("seed")
 @click.option("--demo", is_flag=True, required=True, help="Synthetic demo families, facilities and accounts.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
