@@ -265,3 +265,93 @@ def allocate(amount, outstanding):
             applied.append((month, share))
             left -= share
     return applied, left
+
+
+# --- denda pelayanan ----------------------------------------------------------------------------
+
+#: Perpres 64/2020: the denda pelayanan in this form applies from 1 January 2021.
+DENDA_EFFECTIVE_FROM = date(2021, 1, 1)
+DENDA_PERCENT = 5
+DENDA_MAX_MONTHS = 12  # at most 12 months of arrears count
+DENDA_CAP = 30_000_000
+DENDA_WINDOW_DAYS = 45  # inpatient care this many days after reactivation, at the most
+
+
+@dataclass(frozen=True)
+class DendaCalculation:
+    """The steps of a denda, for showing the worked example: DENDA_PERCENT % × tariff ×
+    months_counted = uncapped (floor), and `amount` = uncapped up to DENDA_CAP."""
+
+    months_counted: int
+    tariff: int
+    uncapped: int
+    amount: int
+
+    @property
+    def capped(self):
+        return self.amount < self.uncapped
+
+
+def denda_calculation(months_in_arrears, tariff):
+    """The denda pelayanan with its steps (see denda)."""
+    if not (_is_int(months_in_arrears) and _is_int(tariff)) or months_in_arrears < 0 or tariff < 0:
+        raise RuleError("amount")
+    counted = min(months_in_arrears, DENDA_MAX_MONTHS)
+    uncapped = tariff * DENDA_PERCENT * counted // 100
+    return DendaCalculation(counted, tariff, uncapped, min(uncapped, DENDA_CAP))
+
+
+def denda(months_in_arrears, tariff):
+    """Denda pelayanan, in rupiah: 5 % × the INA-CBG tariff estimate × the months in arrears (at
+    most 12 count), floored, at most Rp30.000.000. 0 months → 0. It is owed only for inpatient care
+    within 45 days after reactivation (denda_applies)."""
+    return denda_calculation(months_in_arrears, tariff).amount
+
+
+def denda_applies(reactivated_on, admitted_on):
+    """True when inpatient care starting on `admitted_on` falls within the 45 days after
+    reactivation: 0 (the day itself) to 45 days later, both included."""
+    return 0 <= (admitted_on - reactivated_on).days <= DENDA_WINDOW_DAYS
+
+
+# --- REHAB (rencana pembayaran bertahap) --------------------------------------------------------
+
+REHAB_MIN_ARREARS = 4  # more than 3 months
+REHAB_MAX_ARREARS = 24
+REHAB_MAX_INSTALMENTS = 12
+REHAB_MIN_INSTALMENTS = 2  # one instalment is simply paying everything
+
+
+def rehab_eligible(arrears_months):
+    """REHAB is open to arrears of more than 3 and up to 24 months (False for a non-integer)."""
+    return _is_int(arrears_months) and REHAB_MIN_ARREARS <= arrears_months <= REHAB_MAX_ARREARS
+
+
+def rehab_instalment_counts(arrears_months):
+    """The numbers of instalments a family may choose: 2 .. min(12, arrears months); empty when not
+    eligible."""
+    if not rehab_eligible(arrears_months):
+        return range(0)
+    return range(REHAB_MIN_INSTALMENTS, min(REHAB_MAX_INSTALMENTS, arrears_months) + 1)
+
+
+def rehab_schedule(total, instalments, first_due):
+    """[(due date, amount)] of `instalments` monthly instalments that sum exactly to `total`.
+
+    Equal parts of total // instalments rupiah, the remainder added to the FIRST instalment. The
+    first is due on `first_due`, each next one on the same day of the following month (callers pass
+    the 10th, the usual due day; a day a month lacks becomes that month's last day).
+    instalments outside 1..12 → RuleError("instalments"); total <= 0, or less than one rupiah per
+    instalment → RuleError("amount").
+    """
+    if not _is_int(instalments) or not 1 <= instalments <= REHAB_MAX_INSTALMENTS:
+        raise RuleError("instalments")
+    if not _is_int(total) or total <= 0 or total < instalments:
+        raise RuleError("amount")
+    part, remainder = divmod(total, instalments)
+    schedule = []
+    for number in range(instalments):
+        month = add_months(month_of(first_due), number)
+        due = month.replace(day=min(first_due.day, _last_day(month).day))
+        schedule.append((due, part + (remainder if number == 0 else 0)))
+    return schedule
