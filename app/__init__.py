@@ -1,6 +1,7 @@
 """JKN Lite: the services of Mobile JKN as a tiny server-rendered website."""
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app import assets, auth, db, formatting, headers, navigation, security
 from app.config import SECRET_NAMES, config_from_env, dev_secrets
@@ -15,6 +16,7 @@ def create_app(config=None):
     if isinstance(config, dict):
         app.config.update(config)
     _require_secrets(app)
+    app.url_map.converters["int"] = DatabaseId
 
     db.init_app(app)
     security.init_app(app)
@@ -29,9 +31,14 @@ def create_app(config=None):
     navigation.init_app(app)
 
     from app.routes import account, auth as auth_routes, changes, main, membership, officer, regions, registration
+    from app.routes import tariffs
+    from app.routes import billing
+    from app.routes import api, payments
+    from app.routes import facilities
+    from app.routes import queue
 
     for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp, membership.bp, registration.bp,
-                      changes.bp, officer.bp):
+                      changes.bp, officer.bp, tariffs.bp, billing.bp, api.bp, payments.bp, facilities.bp, queue.bp):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)
@@ -45,6 +52,14 @@ def create_app(config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in our URLs is a row id: a number beyond the column's range is a 404, not an error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _require_secrets(app):

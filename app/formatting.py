@@ -20,6 +20,11 @@ def date_id(value, language=None):
     return f"{value.day} {months[value.month - 1]} {value.year}" if value else ""
 
 
+def month_id(value, language=None):
+    """A month as people name it: `Sep 2026` (`date_id` without the day)."""
+    return date_id(value, language).split(" ", 1)[1] if value else ""
+
+
 def datetime_id(value):
     """A stored (naive UTC) timestamp in WIB: `25 Nov 2026 14.05 WIB`."""
     if not value:
@@ -57,6 +62,28 @@ ACTION_LABELS = {
     "session_expired": _l("Sesi berakhir karena tidak aktif"),
     "password_changed": _l("Kata sandi diganti"),
     "card_viewed": _l("Kartu digital dilihat"),
+    "contact_changed": _l("Nomor HP atau alamat diubah"),
+    "fktp_changed": _l("Faskes tingkat pertama diganti"),
+    "class_change_scheduled": _l("Pindah kelas dijadwalkan"),
+    "change_requested": _l("Permintaan perubahan data diajukan"),
+    "change_request_viewed": _l("Permintaan perubahan data dibuka petugas"),
+    "change_document_viewed": _l("Foto dokumen dilihat"),
+    "change_request_approved": _l("Permintaan perubahan data disetujui"),
+    "change_request_rejected": _l("Permintaan perubahan data ditolak"),
+    "member_added": _l("Anggota keluarga ditambahkan"),
+    "participant_registered": _l("Terdaftar sebagai peserta"),
+    "registration_completed": _l("Pendaftaran selesai"),
+    "registration_viewed": _l("Pendaftaran dibuka petugas"),
+    "registration_approved": _l("Pendaftaran disetujui petugas"),
+    "queue_booked": _l("Nomor antrean diambil"),
+    "queue_cancelled": _l("Nomor antrean dibatalkan"),
+    "booking_viewed": _l("Antrean dilihat"),
+    "rehab_registered": _l("Rencana bayar bertahap (REHAB) didaftarkan"),
+    "auto_debit_registered": _l("Autodebet didaftarkan"),
+    "auto_debit_replaced": _l("Autodebet diganti"),
+    "auto_debit_stopped": _l("Autodebet dihentikan"),
+    "payment_viewed": _l("Bukti bayar dilihat"),
+    "payment_assigned": _l("Pembayaran dicocokkan petugas"),
     "reauthenticated": _l("Kata sandi dikonfirmasi"),
     "reauthenticated_failed": _l("Konfirmasi kata sandi gagal"),
     "reauthenticated_refused": _l("Konfirmasi kata sandi saat akun dikunci"),
@@ -90,7 +117,7 @@ INACTIVE_REASONS = {
 
 
 def init_app(app):
-    app.jinja_env.filters.update(date_id=date_id, datetime_id=datetime_id, rupiah=rupiah)
+    app.jinja_env.filters.update(date_id=date_id, month_id=month_id, datetime_id=datetime_id, rupiah=rupiah)
     app.jinja_env.globals.update(
         role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
         status_labels=STATUS_LABELS, change_kind_labels=CHANGE_KIND_LABELS, segment_labels=SEGMENT_LABELS, inactive_reasons=INACTIVE_REASONS,

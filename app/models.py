@@ -220,7 +220,7 @@ class Family(BaseModel):
     def status_on(self, day):
         """aktif / nonaktif_tunggakan / menunggu_pembayaran / nonaktif_lain, from payments and rules."""
         return contributions.status_on(day, self.segment, self.cover_start, self.paid_months(),
-                                       self.inactive_reason)
+                                       self.inactive_reason, aktif_since=False)
 
 
 class Participant(BaseModel):

@@ -485,3 +485,18 @@ def test_property_ppu_parts_are_integer_percentages_of_the_capped_wage(wage):
     base = min(wage, 12_000_000)
     assert employer == base * 4 // 100 and worker == base // 100
     assert 0 <= base * 5 // 100 - (employer + worker) <= 1
+
+
+def test_aktif_since_can_be_skipped_and_nothing_else_changes():
+    from datetime import date as _date
+
+    from app.rules.contributions import months_from, status_on
+
+    paid = {m: m.replace(day=5) for m in months_from(_date(2021, 1, 1), _date(2026, 11, 1))}
+    full = status_on(_date(2026, 11, 25), "PBPU", _date(2021, 1, 1), paid)
+    quick = status_on(_date(2026, 11, 25), "PBPU", _date(2021, 1, 1), paid, aktif_since=False)
+    assert (full.code, full.since) == ("aktif", _date(2021, 1, 5))
+    assert (quick.code, quick.since, quick.arrears) == ("aktif", None, full.arrears)
+    unpaid = {m: on for m, on in paid.items() if m < _date(2026, 8, 1)}
+    assert status_on(_date(2026, 11, 25), "PBPU", _date(2021, 1, 1), unpaid, aktif_since=False).since == (
+        _date(2026, 9, 1))

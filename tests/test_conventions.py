@@ -87,3 +87,16 @@ def test_roles_decorator_refuses_other_roles(app):
 def test_migrations_create_exactly_the_models(app):
     with app.app_context():
         assert not diff_models(db.obj, list(MODELS))
+
+
+def test_an_id_beyond_the_database_range_is_a_404_not_an_error(app):
+    client = signed_in_client(app, "peserta")
+    checked = 0
+    for rule in routes(app):
+        converters = rule._converters
+        if "GET" in rule.methods and converters and all(
+                type(c).__name__ == "DatabaseId" for c in converters.values()):
+            path = rule.build({name: 1 for name in converters})[1].replace("/1", "/99999999999999999999999")
+            assert client.get(path).status_code in (404, 403, 302), path
+            checked += 1
+    assert checked >= 3

@@ -156,7 +156,7 @@ class Status:
     reason: str | None = None
 
 
-def status_on(day, segment, cover_start, paid, other_reason=None):
+def status_on(day, segment, cover_start, paid, other_reason=None, aktif_since=True):
     """Status kepesertaan on `day`.
 
     `paid` maps a month to the date it became fully paid; a payment dated after `day` does not count
@@ -182,6 +182,10 @@ def status_on(day, segment, cover_start, paid, other_reason=None):
     since the payment date that reactivated cover; nonaktif since the 1st after the month whose
     non-payment began the suspension still running (which may be older than arrears[0] when a
     late payment cleared an old month but not the current one).
+
+    Finding `since` walks back over every turn of an unbroken stretch; for a family that has been
+    aktif for years that is the whole history, so callers that do not show it pass
+    `aktif_since=False` (then an aktif status has since=None).
     """
     if segment not in SEGMENTS:
         raise RuleError("segment")
@@ -193,7 +197,7 @@ def status_on(day, segment, cover_start, paid, other_reason=None):
         return Status("menunggu_pembayaran", None, ())
     cover_start = month_of(cover_start)
     code, arrears = _standing(day, cover_start, paid)
-    if code == "menunggu_pembayaran":
+    if code == "menunggu_pembayaran" or (code == "aktif" and not aktif_since):
         return Status(code, None, arrears)
     return Status(code, _since(day, code, cover_start, paid), arrears)
 
