@@ -1,33 +1,50 @@
-"""The numbered main menu (keypad digits jump with accesskey), per kind of visitor."""
-from flask import url_for
+"""The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
+from flask import current_app, url_for
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
-#: (label, endpoint, for whom: "anonymous", "signed_in", or a tuple of roles)
+ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
+PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), ("petugas_bpjs", "admin")
+REGISTRARS = ("fasilitator", "petugas_bpjs", "admin")
+
+#: (label, endpoint, for whom), most used first: only the first nine get a digit.
 MENU = (
-    (_l("Beranda"), "main.home", "anonymous"),
-    (_l("Masuk"), "auth.sign_in", "anonymous"),
-    (_l("Beranda saya"), "main.dashboard", "signed_in"),
-    (_l("Status kepesertaan"), "membership.status", ("peserta",)),
-    (_l("Kartu digital"), "membership.card", ("peserta",)),
-    (_l("Antrean kerja"), "officer.queue", ("petugas_bpjs", "admin")),
-    (_l("Riwayat akses data"), "account.trail", "signed_in"),
-    (_l("Ganti kata sandi"), "account.password", "signed_in"),
-    (_l("Cari wilayah"), "regions.picker", "everyone"),
+    (_l("Beranda"), "main.home", ANONYMOUS),
+    (_l("Masuk"), "auth.sign_in", ANONYMOUS),
+    (_l("Beranda saya"), "main.dashboard", SIGNED_IN),
+    (_l("Status kepesertaan"), "membership.status", PESERTA),
+    (_l("Kartu digital"), "membership.card", PESERTA),
+    (_l("Tagihan iuran"), "billing.bill", PESERTA),
+    (_l("Antrean online"), "queue.index", PESERTA),
+    (_l("Antrean hari ini"), "queue.board", FASKES),
+    (_l("Antrean kerja"), "officer.queue", BPJS),
+    (_l("Pembayaran belum cocok"), "payments.unmatched", BPJS),
+    (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
+    (_l("Daftarkan keluarga"), "registration.start", REGISTRARS),
+    (_l("Cari faskes"), "facilities.search", EVERYONE),
+    (_l("Perubahan data"), "changes.index", PESERTA),
+    (_l("Riwayat akses data"), "account.trail", SIGNED_IN),
+    (_l("Ganti kata sandi"), "account.password", SIGNED_IN),
+    (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
+    (_l("Kalkulator denda"), "tariffs.denda_calculator", EVERYONE),
+    (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 
 
-def menu_for(user):
-    def shown(who):
-        if who == "everyone":
-            return True
-        if who == "anonymous":
-            return not user.is_authenticated
-        if not user.is_authenticated:
-            return False
-        return who == "signed_in" or user.role in who
+def _shown(who, user):
+    if who == EVERYONE:
+        return True
+    if who == ANONYMOUS:
+        return not user.is_authenticated
+    if not user.is_authenticated:
+        return False
+    return who == SIGNED_IN or user.role in who
 
-    return [(label, url_for(endpoint)) for label, endpoint, who in MENU if shown(who)]
+
+def menu_for(user):
+    """[(label, url)] for this visitor, in menu order."""
+    return [(label, url_for(endpoint)) for label, endpoint, who in MENU
+            if _shown(who, user) and endpoint in current_app.view_functions]
 
 
 def init_app(app):

@@ -17,9 +17,9 @@ def test_home_explains_the_site_with_a_numbered_keypad_menu(client):
     assert html.title.get_text() == "Layanan JKN untuk semua ponsel – JKN Lite"
     assert "ponsel biasa, sinyal 2G" in html.main.get_text()
     menu = html.select("nav ol.menu a")
-    keys = [" ".join(a["accesskey"]) for a in menu]
-    assert keys == [str(i) for i in range(1, len(menu) + 1)]
-    assert [a.b.get_text() for a in menu] == keys
+    keys = [" ".join(a.get("accesskey", [])) for a in menu]
+    assert keys == [str(i) if i < 10 else "" for i in range(1, len(menu) + 1)]
+    assert [a.b.get_text() for a in menu][:9] == keys[:9]
     assert html.find("link", rel="icon")["href"] == "data:,"
     assert not html.find("img") and not html.find("style") and not html.select("script:not([src])")
 
