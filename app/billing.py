@@ -155,7 +155,7 @@ def bill_for(family, today):
     # A reason of its own (nonaktif_lain) hides the arrears in the status: the ledger still has them.
     standing = status if not family.inactive_reason else rules.status_on(
         today, family.segment, family.cover_start, paid)
-    members = family.member_count()
+    members = family.member_dates()
     owed = dict(family.outstanding(today))
 
     def line(month, still_owed=None):
@@ -174,7 +174,7 @@ def bill_for(family, today):
     charged = list(arrears) + ([current] if current and current.owed else [])
     total = sum(item.owed for item in charged)
     return Bill(
-        family, today, status, "va", members=members, current=current, following=following,
+        family, today, status, "va", members=len(members), current=current, following=following,
         arrears=arrears, arrears_months=len(standing.arrears), owed=total,
         to_pay=max(total - max(base["credit"], 0), 0),
         to_pay_rules=rules.effective_dates([item.month for item in charged] or [month], tables),

@@ -174,11 +174,19 @@ class Family(BaseModel):
     def member_count(self):
         return Participant.select().where(Participant.family == self).count()
 
-    def monthly_due(self, month, members=None):
-        """What the family owes through its VA for `month` (0 for PBI and PPU)."""
+    def member_dates(self):
+        """When each member joined the family card (None: from the start)."""
+        return [p.registered_on for p in
+                Participant.select(Participant.registered_on).where(Participant.family == self)]
+
+    def monthly_due(self, month, member_dates=None):
+        """What the family owes through its VA for `month` (0 for PBI and PPU), for the members on
+        the card that month: a member added later never changes a month already billed."""
+        dates = self.member_dates() if member_dates is None else member_dates
+        next_month = contributions.add_months(contributions.month_of(month), 1)
+        members = sum(1 for joined in dates if joined is None or joined < next_month)
         return contributions.family_monthly_due(
-            self.segment, self.care_class_on(month), members or self.member_count(), month,
-            RateVersion.tables())
+            self.segment, self.care_class_on(month), max(members, 1), month, RateVersion.tables())
 
     def allocated_by_month(self):
         """month → rupiah applied to it so far."""
@@ -191,7 +199,7 @@ class Family(BaseModel):
         first; empty for PBI and PPU (the government or the employer pays)."""
         if self.cover_start is None or self.segment not in contributions.FAMILY_VA:
             return []
-        allocated, members = self.allocated_by_month(), self.member_count()
+        allocated, members = self.allocated_by_month(), self.member_dates()
         owed = ((month, self.monthly_due(month, members) - allocated.get(month, 0))
                 for month in contributions.months_from(self.cover_start, contributions.month_of(through)))
         return [(month, amount) for month, amount in owed if amount > 0]
@@ -206,7 +214,7 @@ class Family(BaseModel):
 
     def paid_months(self):
         """month → the date (WIB) it became fully paid, from the allocations of its payments."""
-        members = self.member_count()
+        members = self.member_dates()
         totals, paid = {}, {}
         rows = (Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at)
                 .join(Payment).where(Allocation.family == self)

@@ -137,3 +137,20 @@ def test_status_and_card_pages_fit_the_core_budget(app, budi):
         budi_id = Participant.by_card("0001000000001").id
     for path in ("/kepesertaan", f"/kepesertaan/kartu/{budi_id}"):
         assert transfer_size(budi.get(path, headers={"Accept-Encoding": "gzip"})) <= 10_000, path
+
+
+def test_a_member_added_today_never_changes_months_already_paid(app):
+    with app.app_context():
+        dewi = Participant.by_card("0001000000002")
+        baby = Participant(card_number=Participant.new_card_number(), name="Bayi Lestari", sex="P",
+                           birth_date=clock.today(), family=dewi.family, relationship="anak",
+                           registered_on=clock.today())
+        baby.nik = "3273024101260009"
+        baby.save()
+        family = dewi.family
+        month = contributions.month_of(clock.today())
+        assert family.monthly_due(contributions.add_months(month, -1)) == 2 * 100_000
+        assert family.monthly_due(month) == 3 * 100_000
+        assert family.outstanding(clock.today()) == [(month, 100_000)]
+    html = page(signed_in_client(app, "peserta_lunas").get("/kepesertaan"))
+    assert html.select_one("#status .big").get_text() == "AKTIF"

@@ -2,13 +2,12 @@
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from app import clock
+from app import billing, clock
 from app.audit import audit
 from app.auth import roles
 from app.models import Participant
 from app.qr import qr_svg
 from app.rendering import render
-from app.rules import contributions
 
 bp = Blueprint("membership", __name__, url_prefix="/kepesertaan")
 
@@ -23,16 +22,12 @@ def _own_family_member(participant_id):
 
 
 def status_context(me, today):
-    family = me.family
-    status = family.status_on(today)
-    current_paid = contributions.month_of(today) in family.paid_months()
+    """The status page's facts; what to pay is the bill's own figure, so the two never disagree."""
+    bill = billing.bill_for(me.family, today)
     return dict(
-        me=me, family=family, status=status, today=today,
-        members=[(m, m.status_on(today, status)) for m in me.family_members()],
-        to_pay=contributions.reactivation_amount(
-            today, family.segment, family.care_class_on(today), family.member_count(),
-            status.arrears, current_paid),
-        rates_from=contributions.rate_table_on(today).effective_from,
+        me=me, family=me.family, status=bill.status, today=today,
+        members=[(m, m.status_on(today, bill.status)) for m in me.family_members()],
+        to_pay=bill.to_pay, rates_from=bill.to_pay_rules,
     )
 
 
