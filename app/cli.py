@@ -1,5 +1,6 @@
 """flask commands: migrate, import, seed, create-user. Each holds one connection and closes it."""
 import functools
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -7,10 +8,10 @@ from flask.cli import with_appcontext
 from playhouse.migrations import Runner, template
 from playhouse.schema_diff import diff_models
 
-from app import importers
+from app import clock, facility_import, importers
 from app.db import db
 from app.forms import USERNAME
-from app.models import MODELS, STAFF_ROLES, Region, User
+from app.models import MODELS, STAFF_ROLES, Region, Registration, User
 from app.rules.passwords import password_problems
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -85,6 +86,20 @@ def import_participants_command(file, dry_run):
     click.echo(report.text())
 
 
+@import_group.command("facilities")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "file_format", type=click.Choice(facility_import.FORMATS), required=True,
+              help="Which list the file is (columns: app/facility_import.py).")
+@with_db
+def import_facilities_command(file, file_format):
+    """Facility lists (hospitals, puskesmas, Jakarta, Banten), upserted by facility code."""
+    try:
+        report = facility_import.import_facilities(file, file_format)
+    except facility_import.FacilityFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.text())
+
+
 @click.command("seed")
 @click.option("--demo", is_flag=True, required=True, help="Synthetic demo families, facilities and accounts.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
@@ -119,6 +134,17 @@ def create_user_command(username, role, password):
     click.echo(f"Created {role} {user.username}.")
 
 
+@click.command("purge-drafts")
+@click.option("--days", type=click.IntRange(1, 365), default=30, show_default=True)
+@with_db
+def purge_drafts_command(days):
+    """Delete registration drafts untouched for DAYS days: they hold NIKs nobody is using."""
+    cutoff = clock.now() - timedelta(days=days)
+    deleted = Registration.delete().where(
+        (Registration.status == "draft") & (Registration.updated_at < cutoff)).execute()
+    click.echo(f"Deleted {deleted} draft(s) older than {days} days.")
+
+
 def register_commands(app):
-    for command in (migrate_command, import_group, seed_command, create_user_command):
+    for command in (migrate_command, import_group, seed_command, create_user_command, purge_drafts_command):
         app.cli.add_command(command)

@@ -37,3 +37,21 @@ def test_create_user_refuses_weak_passwords_and_duplicates(app, runner):
     assert sign_in(app.test_client(), "kasir", "kopi-pagi-di-sawah").status_code == 303
     with app.app_context():
         assert User.select().where(User.username == "nama pakai spasi").count() == 0
+
+
+def test_purge_drafts_deletes_only_old_drafts(app, runner, monkeypatch):
+    from datetime import timedelta
+
+    from app import clock
+    from app.models import Registration
+
+    with app.app_context():
+        old = Registration.create(token="111122223333", updated_at=clock.now() - timedelta(days=31))
+        fresh = Registration.create(token="444455556666")
+        reviewed = Registration.create(token="777788889999", status="review",
+                                       updated_at=clock.now() - timedelta(days=90))
+    result = runner.invoke(args=["purge-drafts", "--days", "30"])
+    assert result.exit_code == 0 and "Deleted 1 draft(s)" in result.output
+    with app.app_context():
+        left = {r.id for r in Registration.select()}
+    assert old.id not in left and {fresh.id, reviewed.id} <= left
