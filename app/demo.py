@@ -3,7 +3,7 @@
 Names, numbers and phones are made up. Every record is found by its natural key first, so seeding
 twice changes nothing. The accounts are listed in the README.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import click
 
@@ -11,12 +11,13 @@ from app import clock
 from app.db import db
 from app.models import (
     Allocation, BedAvailability, Facility, FacilityService, Family, OpeningHours, Participant, Payment, Poli,
-    Region, User,
+    Referral, Region, User,
 )
 from app.rules import contributions
 from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
+REFERRAL_DAYS = 90  # a referral to a hospital is valid 90 days (SPEC §3)
 
 FACILITIES = (
     # code, name, kind, district, address, phone, lat, lon
@@ -61,6 +62,7 @@ STAFF = (
     # username, role, facility code
     ("fasilitator", "fasilitator", None),
     ("faskes", "petugas_faskes", "DEMO-PKM-3201"),
+    ("faskesrs", "petugas_faskes", "DEMO-RS-3201"),
     ("petugas", "petugas_bpjs", None),
     ("admin", "admin", None),
 )
@@ -157,6 +159,13 @@ def seed():
             if new:
                 last = contributions.add_months(contributions.month_of(clock.today()), paid_to)
                 created += ["payment"] * _pay_monthly(family, family.cover_start, last)
+        dewi = Participant.by_card("0001000000002")
+        if not Referral.select().where(Referral.participant == dewi).exists():
+            today = clock.today()
+            Referral.create(participant=dewi, from_facility=facilities["DEMO-PKM-3273"],
+                            to_facility=facilities["DEMO-RS-3201"], poli_code="penyakit_dalam",
+                            issued_on=today, valid_until=today + timedelta(days=REFERRAL_DAYS))
+            created.append("referral")
         for username, role, facility in STAFF:
             user = _account(created, username=username, role=role)
             if facility and user.facility_id is None:
