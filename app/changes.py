@@ -13,7 +13,7 @@ inside it, records the change in MembershipChange and writes the audit entry.
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, Case, IntegrityError
+from peewee import JOIN, IntegrityError
 
 from app import clock, uploads
 from app.audit import audit
@@ -24,7 +24,6 @@ from app.rules import contributions, identity
 from app.rules import membership as rules
 
 #: Faskes tingkat pertama (FKTP) a family may register with.
-FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik", "dokter_gigi")
 FKTP_LIST_LIMIT = 25
 HISTORY_LIMIT = 20
 CARE_CLASSES = (1, 2, 3)
@@ -88,15 +87,6 @@ def class_decision(family, today):
 
 # --- FKTP choices -------------------------------------------------------------------------------
 
-def _prefix_range(field, code):
-    """Codes under `code` ("32.01" → "32.01.xx"), as an index-friendly range: '/' follows '.'."""
-    return (field >= f"{code}.") & (field < f"{code}/")
-
-
-def _in_area(field, code):
-    return (field == code) | _prefix_range(field, code)
-
-
 def province_of(code):
     return code.split(".")[0] if code else None
 
@@ -106,29 +96,16 @@ def regency_of(code):
 
 
 def fktp_options(family, area_code, limit=FKTP_LIST_LIMIT):
-    """FKTPs in `area_code` (a district, a regency or the family's province), nearest first: the
-    family's district, then its regency, then the rest of the province. Returns (facilities, more)."""
-    home = family.district_code
-    province = province_of(home)
-    if not home or province_of(area_code) != province:
+    """FKTPs in `area_code` for this family, nearest first. Returns (facilities, more)."""
+    if not family.district_code:
         return [], False
-    closeness = Case(None, [(Facility.district == home, 0),
-                            (_prefix_range(Facility.district, regency_of(home)), 1)], 2)
-    query = (Facility.select(Facility, Region)
-             .join(Region)
-             .where(Facility.kind.in_(FKTP_KINDS), Facility.is_partner == True,
-                    _in_area(Facility.district, area_code))
-             .order_by(closeness, Region.name, Facility.name, Facility.id)
-             .limit(limit + 1))
-    found = list(query)
+    found = Facility.fktp_near(family.district_code, area_code, limit + 1)
     return found[:limit], len(found) > limit
 
 
 def fktp_choosable(family, facility):
     """A partner FKTP in the family's province (never another province, whatever is posted)."""
-    return (facility.kind in FKTP_KINDS and facility.is_partner and bool(facility.district_code)
-            and bool(family.district_code)
-            and province_of(facility.district_code) == province_of(family.district_code))
+    return bool(family.district_code) and facility.fktp_problem(family.district_code) is None
 
 
 def region_areas(family, args):

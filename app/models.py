@@ -9,6 +9,7 @@ from flask import g, has_app_context
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -25,9 +26,15 @@ from peewee import (
 from app import clock, security
 from app.db import db, is_sqlite
 from app.rules import contributions, identity
+from app.rules import facilities as facility_rules
 
 ROLES = ("peserta", "fasilitator", "petugas_faskes", "petugas_bpjs", "admin")
 STAFF_ROLES = ROLES[1:]
+
+
+def _under(field, code):
+    """Region codes below `code` ("32.01" → "32.01.xx"), as an index-friendly range: "/" follows "."."""
+    return (field >= f"{code}.") & (field < f"{code}/")
 
 
 class BaseModel(Model):
@@ -118,8 +125,7 @@ class Facility(BaseModel):
         "puskesmas", "klinik_pratama", "klinik_utama", "dokter_praktik", "dokter_gigi",
         "rumah_sakit", "apotek", "optik", "laboratorium",
     )
-    #: first-level facilities (FKTP), where a participant is registered
-    FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik", "dokter_gigi")
+    FKTP_KINDS = facility_rules.FKTP_KINDS
 
     code = CharField(unique=True, max_length=20)
     name = CharField(max_length=150)
@@ -140,6 +146,31 @@ class Facility(BaseModel):
 
     class Meta:
         indexes = ((("latitude", "longitude"), False),)
+
+    @classmethod
+    def fktp_near(cls, home_district, area_code=None, limit=15):
+        """Partner FKTPs in `area_code` (a district, a regency or a province code; by default the
+        home district's province), nearest first: the home district, then the rest of its regency,
+        then the rest of the province. Never another province."""
+        province, regency = home_district[:2], home_district[:5]
+        area = area_code or province
+        if area[:2] != province:
+            return []
+        closeness = Case(None, [(cls.district == home_district, 0),
+                                (_under(cls.district, regency), 1)], 2)
+        return list(cls.select(cls, Region).join(Region)
+                    .where(cls.kind.in_(cls.FKTP_KINDS), cls.is_partner == True,  # noqa: E712
+                           (cls.district == area) | _under(cls.district, area))
+                    .order_by(closeness, Region.name, cls.name, cls.id).limit(limit))
+
+    def fktp_problem(self, home_district):
+        """None when a family living in `home_district` may register here, else "not_fktp" or
+        "other_province" (a forged choice meets the same check)."""
+        if self.kind not in self.FKTP_KINDS or not self.is_partner:
+            return "not_fktp"
+        if not (self.district_code or "").startswith(home_district[:2] + "."):
+            return "other_province"
+        return None
 
 
 class Family(BaseModel):

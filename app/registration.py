@@ -21,14 +21,13 @@ from peewee import IntegrityError
 from app import clock, security
 from app.audit import audit
 from app.db import write_lock
-from app.models import Facility, Family, Participant, Region, Registration, User
+from app.models import Facility, Family, Participant, Registration, User
 from app.payments import va_issuer
 from app.rules import contributions, identity, membership
 
 #: The pages of the form, in order; `Registration.step` is the furthest one the draft may open.
 STEPS = ("keluarga", "anggota", "faskes", "periksa", "selesai")
 #: First-level facilities a family can register with.
-FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik")
 SEGMENTS = contributions.FAMILY_VA  # a family registering itself pays for itself: PBPU or BP
 CARE_CLASSES = (1, 2, 3)
 MAX_MEMBERS = 15
@@ -164,37 +163,15 @@ def nik_warnings(member, today):
 
 
 def nearby_fktp(district_code):
-    """First-level partner facilities in the district, then the rest of its regency, then the rest
-    of its province — never another province (at most NEARBY_LIMIT, by name within each ring)."""
-    region_code = Facility.district
-    province, regency = district_code[:2], district_code[:5]
-    rings = (
-        region_code == district_code,
-        region_code.startswith(regency + ".") & (region_code != district_code),
-        region_code.startswith(province + ".") & ~region_code.startswith(regency + "."),
-    )
-    found = []
-    for ring in rings:
-        if len(found) >= NEARBY_LIMIT:
-            break
-        found += list(
-            Facility.select(Facility, Region).join(Region)
-            .where(ring & Facility.kind.in_(FKTP_KINDS) & Facility.is_partner)
-            .order_by(Facility.name).limit(NEARBY_LIMIT - len(found)))
-    return found
+    """Partner FKTPs for a family in this district, nearest first (never another province)."""
+    return Facility.fktp_near(district_code, limit=NEARBY_LIMIT)
 
 
 def facility_problem(facility_id, district_code):
     """None when the family in `district_code` may register with this facility, else a code:
     "unknown", "not_fktp" or "other_province" (a forged choice is refused by the same check)."""
     facility = Facility.get_or_none(Facility.id == facility_id) if isinstance(facility_id, int) else None
-    if facility is None:
-        return "unknown"
-    if facility.kind not in FKTP_KINDS or not facility.is_partner:
-        return "not_fktp"
-    if not (facility.district_code or "").startswith(district_code[:2] + "."):
-        return "other_province"
-    return None
+    return "unknown" if facility is None else facility.fktp_problem(district_code)
 
 
 def monthly_totals(segment, members, today):

@@ -7,6 +7,8 @@ _PREFIXES = re.compile(
     r"^(rumah sakit umum daerah|rumah sakit umum|rumah sakit|rsud|rsu|rsia|rs|puskesmas|pkm|"
     r"klinik pratama|klinik utama|klinik|apotek|apotik)\b\s*")
 EARTH_RADIUS_KM = 6371.0
+#: fasilitas kesehatan tingkat pertama: where a family registers and where referrals start
+FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik", "dokter_gigi")
 
 
 def search_key(name):

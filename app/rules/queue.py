@@ -4,12 +4,12 @@
 import re
 from datetime import date, timedelta
 
+from app.rules.facilities import FKTP_KINDS  # first-level facilities: the registered one, or "out of area"
+
 #: a number can be taken for today and the 6 days after it
 BOOKING_DAYS = 7
 #: SPEC §3: at most 3 visits a month at an FKTP other than the registered one
 OUT_OF_AREA_MONTHLY_LIMIT = 3
-#: first-level facilities (FKTP): the registered one, or another "out of area"
-FKTP_KINDS = ("puskesmas", "klinik_pratama", "dokter_praktik", "dokter_gigi")
 #: advanced facilities (FKRTL): only with a valid referral from the FKTP
 REFERRAL_KINDS = ("rumah_sakit", "klinik_utama")
 #: booking statuses that count as a visit for the out-of-area limit (not cancelled, not a no-show)
