@@ -642,10 +642,11 @@ class FacilityService(BaseModel):
     """A service a facility offers (layanan): igd_24_jam, poli_gigi, persalinan, apotek_prb, …"""
 
     facility = ForeignKeyField(Facility, backref="services", on_delete="CASCADE")
-    service = CharField(max_length=30, index=True)
+    service = CharField(max_length=30)
 
     class Meta:
-        indexes = ((("facility", "service"), True),)
+        #: (service, facility) serves "which facilities offer X" inside a nearest search
+        indexes = ((("facility", "service"), True), (("service", "facility"), False))
 
 
 class OpeningHours(BaseModel):
