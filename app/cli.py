@@ -145,6 +145,18 @@ def purge_drafts_command(days):
     click.echo(f"Deleted {deleted} draft(s) older than {days} days.")
 
 
+@click.command("apply-credit")
+@with_db
+def apply_credit_command():
+    """Spend families' credit on what they owe through this month (run daily, e.g. from cron)."""
+    from app import contributions
+
+    families = contributions.families_with_credit()
+    months = sum(len(contributions.apply_credit(family_id)) for family_id in families)
+    click.echo(f"{len(families)} families with credit; {months} month(s) paid from credit.")
+
+
 def register_commands(app):
-    for command in (migrate_command, import_group, seed_command, create_user_command, purge_drafts_command):
+    for command in (migrate_command, import_group, seed_command, create_user_command, purge_drafts_command,
+                    apply_credit_command):
         app.cli.add_command(command)

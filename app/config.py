@@ -21,6 +21,27 @@ def _env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+# --- Payment callbacks (contributions issue) ----------------------------------------------------
+#: The documented secret of the "demo" payment channel (README, "Payment callback API"): only
+#: DevConfig and TestConfig add it; production never has it (app/contributions.py refuses it there).
+DEMO_PAYMENT_CHANNEL = "demo"
+DEMO_PAYMENT_SECRET = "jkn-lite-demo-callback-secret"
+
+
+def _payment_channel_secrets():
+    """PAYMENT_CHANNEL_SECRETS from the environment: a JSON object {"channel": "secret", …}."""
+    raw = os.environ.get("PAYMENT_CHANNEL_SECRETS", "").strip()
+    try:
+        secrets_by_channel = json.loads(raw) if raw else {}
+    except ValueError:
+        secrets_by_channel = None
+    if not isinstance(secrets_by_channel, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in secrets_by_channel.items()):
+        raise ValueError('PAYMENT_CHANNEL_SECRETS must be a JSON object {"channel": "secret", ...}')
+    return secrets_by_channel
+# --- end of payment callbacks --------------------------------------------------------------------
+
+
 class Config:
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -47,6 +68,8 @@ class Config:
     MAX_CONTENT_LENGTH = 3 * 1024 * 1024  # a document photo (2 MB) and the form around it
 
     VA_ISSUER = os.environ.get("VA_ISSUER", "app.payments:LocalVaIssuer")
+    #: payment channel → HMAC secret of its callbacks (JSON in the environment variable of that name)
+    PAYMENT_CHANNEL_SECRETS = _payment_channel_secrets()
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
@@ -65,6 +88,7 @@ class Config:
 class DevConfig(Config):
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = False
+    PAYMENT_CHANNEL_SECRETS = {DEMO_PAYMENT_CHANNEL: DEMO_PAYMENT_SECRET, **Config.PAYMENT_CHANNEL_SECRETS}
 
 
 class TestConfig(Config):
@@ -76,6 +100,7 @@ class TestConfig(Config):
     DATABASE_URL = "sqlite:///:memory:"
     REDIS_URL = None
     SESSION_COOKIE_SECURE = False
+    PAYMENT_CHANNEL_SECRETS = {DEMO_PAYMENT_CHANNEL: DEMO_PAYMENT_SECRET}
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

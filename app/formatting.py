@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "auto_debit_stopped": _l("Autodebet dihentikan"),
     "payment_viewed": _l("Bukti bayar dilihat"),
     "payment_assigned": _l("Pembayaran dicocokkan petugas"),
+    "payment_refunded": _l("Pembayaran dikembalikan"),
     "reauthenticated": _l("Kata sandi dikonfirmasi"),
     "reauthenticated_failed": _l("Konfirmasi kata sandi gagal"),
     "reauthenticated_refused": _l("Konfirmasi kata sandi saat akun dikunci"),
