@@ -144,7 +144,7 @@ def bill_for(family, today):
     """The family's bill on `today` (a handful of queries)."""
     tables = RateVersion.tables()
     paid = family.paid_months()
-    status = rules.status_on(today, family.segment, family.cover_start, paid, family.inactive_reason)
+    status = family.status_on(today, paid)
     table = rules.rate_table_on(today, tables)
     if family.segment in rules.PAID_BY_OTHERS:
         return Bill(family, today, status, family.segment.lower(), rate_table=table)
@@ -153,8 +153,7 @@ def bill_for(family, today):
     if family.cover_start is None:
         return Bill(family, today, status, "va", to_pay_rules=(table.effective_from,), **base)
     # A reason of its own (nonaktif_lain) hides the arrears in the status: the ledger still has them.
-    standing = status if not family.inactive_reason else rules.status_on(
-        today, family.segment, family.cover_start, paid)
+    standing = status if not family.inactive_reason else family.status_on(today, paid, ignore_reason=True)
     members = family.member_dates()
     owed = dict(family.outstanding(today))
 

@@ -210,14 +210,14 @@ class Family(BaseModel):
         return [p.registered_on for p in
                 Participant.select(Participant.registered_on).where(Participant.family == self)]
 
-    def monthly_due(self, month, member_dates=None):
+    def monthly_due(self, month, member_dates=None, tables=None):
         """What the family owes through its VA for `month` (0 for PBI and PPU), for the members on
         the card that month: a member added later never changes a month already billed."""
         dates = self.member_dates() if member_dates is None else member_dates
         next_month = contributions.add_months(contributions.month_of(month), 1)
         members = sum(1 for joined in dates if joined is None or joined < next_month)
         return contributions.family_monthly_due(
-            self.segment, self.care_class_on(month), max(members, 1), month, RateVersion.tables())
+            self.segment, self.care_class_on(month), max(members, 1), month, tables or RateVersion.tables())
 
     def allocated_by_month(self):
         """month → rupiah applied to it so far."""
@@ -230,8 +230,8 @@ class Family(BaseModel):
         first; empty for PBI and PPU (the government or the employer pays)."""
         if self.cover_start is None or self.segment not in contributions.FAMILY_VA:
             return []
-        allocated, members = self.allocated_by_month(), self.member_dates()
-        owed = ((month, self.monthly_due(month, members) - allocated.get(month, 0))
+        allocated, members, tables = self.allocated_by_month(), self.member_dates(), RateVersion.tables()
+        owed = ((month, self.monthly_due(month, members, tables) - allocated.get(month, 0))
                 for month in contributions.months_from(self.cover_start, contributions.month_of(through)))
         return [(month, amount) for month, amount in owed if amount > 0]
 
@@ -245,21 +245,24 @@ class Family(BaseModel):
 
     def paid_months(self):
         """month → the date (WIB) it became fully paid, from the allocations of its payments."""
-        members = self.member_dates()
+        members, tables = self.member_dates(), RateVersion.tables()
         totals, paid = {}, {}
         rows = (Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at)
                 .join(Payment).where(Allocation.family == self)
                 .order_by(Payment.paid_at, Allocation.id).namedtuples())
         for row in rows:
             totals[row.month] = totals.get(row.month, 0) + row.amount
-            if row.month not in paid and totals[row.month] >= self.monthly_due(row.month, members):
+            if row.month not in paid and totals[row.month] >= self.monthly_due(row.month, members, tables):
                 paid[row.month] = clock.to_wib(row.paid_at).date()
         return paid
 
-    def status_on(self, day):
-        """aktif / nonaktif_tunggakan / menunggu_pembayaran / nonaktif_lain, from payments and rules."""
-        return contributions.status_on(day, self.segment, self.cover_start, self.paid_months(),
-                                       self.inactive_reason, aktif_since=False)
+    def status_on(self, day, paid=None, ignore_reason=False):
+        """aktif / nonaktif_tunggakan / menunggu_pembayaran / nonaktif_lain, from payments and rules
+        (`paid`: paid_months() when the caller has it already; `ignore_reason`: the payment standing
+        alone, even when an officer set the family inactive for another reason)."""
+        return contributions.status_on(
+            day, self.segment, self.cover_start, self.paid_months() if paid is None else paid,
+            None if ignore_reason else self.inactive_reason, aktif_since=False)
 
 
 class Participant(BaseModel):
