@@ -13,7 +13,8 @@ then VACUUM ANALYZE):
 
 Then, for 200 random families (seeded), each in its own app context as a request would be, it times
 Family.outstanding(today), paid_months(), status_on(today) and credit() — the figures the bill page
-needs — first visit and repeat, and apply_payment() (the callback, rolled back), prints p50/p99, and
+needs — first visit and repeat, apply_payment() (the callback, rolled back), and the full bill and
+status pages as the family's head (test client: server time without the network), prints p50/p99, and
 prints EXPLAIN (ANALYZE, BUFFERS) of every query involved. It prints figures and never fails on them.
 
     .venv/bin/python scripts/bench_contributions.py --database-url postgresql://postgres@127.0.0.1:5432/bench_pay
@@ -195,6 +196,40 @@ def measure(app, family_ids):
     return results
 
 
+def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):
+    """ms per full GET of the bill and status pages (test client, gzip) as each family's head.
+
+    The loaded members carry a placeholder instead of an encrypted NIK: the sampled families' members
+    get a real (synthetic) one first. Each head gets an account once (one argon2 hash shared by all:
+    signing in is not what is timed); the session is written directly, as Flask-Login would."""
+    from app import security
+    from app.models import User
+
+    results = {}
+    with app.app_context(), db.connection_context():
+        password_hash = security.hash_password("bench-not-a-password")
+        heads = {}
+        for family_id in family_ids:
+            for member in Participant.select().where(Participant.family == family_id):
+                if member.nik_encrypted == "bench":
+                    member.nik = f"32{member.id:014d}"
+                    member.save()
+            head = (Participant.select().where(Participant.family == family_id)
+                    .order_by(Participant.id).first())
+            user = User.get_or_none(User.participant == head) or User.create(
+                participant=head, role="peserta", password_hash=password_hash)
+            heads[family_id] = user.get_id()
+    for family_id in family_ids:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"], session["seen"] = heads[family_id], True, clock.epoch()
+        for path in paths:
+            client.get(path)  # first visit: warms this family's rows
+            ms = timed(lambda client=client, path=path: client.get(path, headers={"Accept-Encoding": "gzip"}))
+            results.setdefault((f"GET {path} (full page)", "repeat"), []).append(ms)
+    return results
+
+
 def explain(label, query):
     sql, params = query.sql()
     rows = db.execute_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
@@ -274,6 +309,7 @@ def main():
     family_ids = random.Random(args.seed).sample(ids, min(args.samples, len(ids)))
 
     results = measure(app, family_ids)
+    results.update(measure_pages(app, family_ids))
     print(f"\n{len(family_ids)} random families, ms (server time inside the app, no HTTP):")
     print(f"{'operation':<32} {'pass':<12} {'p50':>7} {'p99':>7} {'max':>7}")
     for (name, label), samples in results.items():
