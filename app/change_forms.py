@@ -4,7 +4,6 @@ Every form asks for the current password (SPEC §6: re-authentication before a d
 password itself is checked by the view through auth.check_password, which counts failures.
 """
 import re
-from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -14,12 +13,9 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import clock, uploads
-from app.forms import IDENTIFIER_ERRORS, REQUIRED
+from app.forms import IDENTIFIER_ERRORS, REQUIRED, normalize_phone, parse_date
 from app.rules import identity, passwords
 
-PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-MOBILE_LOCAL = re.compile(r"^08[0-9]{8,11}$")  # 08…, 10–13 digits
-MOBILE_INTERNATIONAL = re.compile(r"^\+628[0-9]{7,10}$")  # +628…, the same numbers
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")
 ADDRESS_MAX = 200
 NAME_MAX = 100
@@ -38,37 +34,6 @@ UPLOAD_ERRORS = {
     "not_image": _l("Berkas ini bukan foto JPEG atau PNG. Kirim foto dokumen."),
     "dimensions": _l("Ukuran gambar terlalu besar. Kirim foto dengan resolusi lebih kecil."),
 }
-
-
-def normalize_phone(text):
-    """A mobile number as typed → 08… (digits only), or None when it is not one."""
-    value = PHONE_SEPARATORS.sub("", text or "")
-    if MOBILE_LOCAL.match(value):
-        return value
-    if MOBILE_INTERNATIONAL.match(value):
-        return "0" + value[3:]
-    return None
-
-
-def parse_day(text):
-    """`17-08-1985`, `17/08/1985`, `17081985` (a keypad) or `1985-08-17` (a date input) → date,
-    or None."""
-    text = (text or "").strip()
-    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
-    keypad = re.fullmatch(r"([0-9]{2})([0-9]{2})([0-9]{4})", text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    elif keypad:
-        day, month, year = (int(part) for part in keypad.groups())
-    else:
-        match = re.fullmatch(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})", text)
-        if not match:
-            return None
-        day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -200,7 +165,7 @@ class BirthDateRequestForm(RequestForm):
                         validators=[DataRequired(_l("Tulis tanggal lahir."))])
 
     def clean(self, data):
-        day = parse_day(data)
+        day = parse_date(data)
         if day is None:
             raise ValidationError(_l("Tanggal tidak dikenal. Tulis seperti 17-08-1985."))
         if day > clock.today():

@@ -4,7 +4,6 @@ Format checks live here; checks against stored data (a NIK already registered, a
 another province) come from app/registration.py and are worded here too.
 """
 import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +12,7 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, V
 
 from app import clock, registration
 from app.formatting import RELATIONSHIP_LABELS, SEGMENT_LABELS
-from app.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED
+from app.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, normalize_phone, parse_date
 from app.rules import identity, passwords
 
 TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
@@ -66,33 +65,10 @@ NIK_WARNINGS = {
 SEX_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 MEMBER_RELATIONSHIPS = tuple(k for k in RELATIONSHIP_LABELS if k != "kepala")  # tambah anggota
 
-_DMY = re.compile(r"^([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})$")
-_DMY_DIGITS = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4})$")
-_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
-_PHONE = re.compile(r"^0[0-9]{8,14}$")
 
 
 def _options(labels, *leave_out):
     return [SelectChoice(value, label) for value, label in labels.items() if value not in leave_out]
-
-
-def parse_birth_date(text):
-    """"17-08-1985", "17/8/1985", "17081985" or "1985-08-17" → a date, else None."""
-    text = (text or "").strip()
-    for pattern, order in ((_DMY, (3, 2, 1)), (_DMY_DIGITS, (3, 2, 1)), (_ISO, (1, 2, 3))):
-        found = pattern.match(text)
-        if found:
-            try:
-                return date(*(int(found.group(i)) for i in order))
-            except ValueError:
-                return None
-    return None
-
-
-def normalize_phone(text):
-    """"+62 812-3456-7890" → "081234567890"."""
-    digits = identity.normalize_number(text).removeprefix("+")
-    return "0" + digits[2:] if digits.startswith("62") else digits
 
 
 def add_error(field, message):
@@ -129,7 +105,7 @@ class FamilyForm(FlaskForm):
             raise ValidationError(MESSAGES["kk_format"]) from None
 
     def validate_phone(self, field):
-        if not field.errors and not _PHONE.match(normalize_phone(field.data)):
+        if not field.errors and normalize_phone(field.data) is None:
             raise ValidationError(_l("Nomor HP tidak sah. Contoh: 081234567890."))
 
 
@@ -160,7 +136,7 @@ class MemberForm(FlaskForm):
     def validate_birth_date(self, field):
         if field.errors:
             return
-        born = parse_birth_date(field.data)
+        born = parse_date(field.data)
         if born is None or born.year < 1900:
             raise ValidationError(_l("Tulis tanggal lahir seperti 17-08-1985 (tanggal-bulan-tahun)."))
         if born > clock.today():
@@ -172,7 +148,7 @@ class MemberForm(FlaskForm):
         if self.nik.errors or self.birth_date.errors or not self.nik.data or not self.birth_date.data:
             return None
         return {"nik": identity.normalize_number(self.nik.data),
-                "birth_date": parse_birth_date(self.birth_date.data),
+                "birth_date": parse_date(self.birth_date.data),
                 "sex": None if self.sex.errors else self.sex.data}
 
     def member(self):
@@ -181,7 +157,7 @@ class MemberForm(FlaskForm):
             "nik": identity.normalize_number(self.nik.data),
             "name": " ".join(self.name.data.split()),
             "sex": self.sex.data,
-            "birth_date": parse_birth_date(self.birth_date.data),
+            "birth_date": parse_date(self.birth_date.data),
             "relationship": self.relationship.data,
         }
 

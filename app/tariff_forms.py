@@ -3,7 +3,6 @@ admin's new rate version. Numbers are typed as text and parsed here, so every mi
 Indonesian message next to its field and the input is kept as typed.
 """
 import re
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from app.formatting import date_id, rupiah
+from app.forms import parse_date
 from app.rules import contributions
 
 #: `20000000`, `20.000.000`, `Rp20.000.000`, `Rp 20.000.000` (dots only as thousands separators)
@@ -61,23 +61,6 @@ def parse_whole(text):
     if not match or len(match.group(2)) > MAX_DIGITS:
         return None
     return int(match.group(1) + match.group(2))
-
-
-def parse_day(text):
-    """`1-1-2027`, `1/1/2027` or `2027-01-01` (what a date input sends) → date, or None."""
-    text = (text or "").strip()
-    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        match = re.fullmatch(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})", text)
-        if not match:
-            return None
-        day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _in_range(value, low, high, message):
@@ -198,7 +181,7 @@ class RateVersionForm(FlaskForm):
             "Tulis jumlah antara %(low)s dan %(high)s.", low=rupiah(low), high=rupiah(high)))
 
     def validate_effective_from(self, field):
-        day = parse_day(field.data)
+        day = parse_date(field.data)
         if day is None:
             raise ValidationError(_l("Tulis tanggal seperti 1-1-2027 (tanggal-bulan-tahun)."))
         if day.day != 1:
