@@ -246,14 +246,18 @@ class Family(BaseModel):
     def paid_months(self):
         """month → the date (WIB) it became fully paid, from the allocations of its payments."""
         members, tables = self.member_dates(), RateVersion.tables()
-        totals, paid = {}, {}
+        totals, dues, paid = {}, {}, {}
         rows = (Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at)
                 .join(Payment).where(Allocation.family == self)
-                .order_by(Payment.paid_at, Allocation.id).namedtuples())
-        for row in rows:
-            totals[row.month] = totals.get(row.month, 0) + row.amount
-            if row.month not in paid and totals[row.month] >= self.monthly_due(row.month, members, tables):
-                paid[row.month] = clock.to_wib(row.paid_at).date()
+                .order_by(Payment.paid_at, Allocation.id).tuples())
+        for month, amount, paid_at in rows:
+            if month in paid:
+                continue
+            totals[month] = totals.get(month, 0) + amount
+            if month not in dues:
+                dues[month] = self.monthly_due(month, members, tables)
+            if totals[month] >= dues[month]:
+                paid[month] = clock.to_wib(paid_at).date()
         return paid
 
     def status_on(self, day, paid=None, ignore_reason=False):
