@@ -115,9 +115,14 @@ def start_session(user):
 
 
 def end_session(reason="sign_out"):
+    """Sign out. Sessions live in the signed cookie, so signing out also bumps the account's
+    session_version: a copy of the cookie (another tab, a kiosk's history) stops working too."""
     if current_user.is_authenticated:
-        audit(current_user._get_current_object(), reason, f"user:{current_user.id}",
-              current_user.participant_id)
+        user = current_user._get_current_object()
+        if reason == "sign_out":
+            with write_lock():
+                User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+        audit(user, reason, f"user:{user.id}", user.participant_id)
     logout_user()
     session.clear()
 

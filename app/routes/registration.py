@@ -167,6 +167,7 @@ def _region_args(district_code):
 
 @bp.route("/pendaftaran/<string:token>/keluarga", methods=["GET", "POST"])
 @public
+@limiter.limit("60 per minute", methods=["POST"], deduct_when=lambda response: response.status_code == 200)
 def family(token):
     """Nomor KK, where the family lives (the region picker works inside this form), phone."""
     registration = _draft(token)
