@@ -174,17 +174,24 @@ def change_contact(user, participant_id, phone, address=None):
     return changed
 
 
+def _head_and_family(head_id, rule, today):
+    """Inside write_lock(): the head and their family, locked, when `rule` allows the change today;
+    else ChangeRefused. The rules are checked again here, under the lock."""
+    head = Participant.get_locked(head_id)
+    if not is_head(head):
+        raise ChangeRefused("not_head")
+    family = Family.get_locked(head.family_id)
+    decision = rule(family, today)
+    if not decision.allowed:
+        raise ChangeRefused(decision.code, decision.possible_from)
+    return head, family, decision
+
+
 def change_fktp(user, head_id, facility_id):
-    """Pindah FKTP for the head's family; the rules are checked again under the lock."""
+    """Pindah FKTP for the head's family."""
     with write_lock():
-        head = Participant.get_locked(head_id)
-        if not is_head(head):
-            raise ChangeRefused("not_head")
-        family = Family.get_locked(head.family_id)
         today = clock.today()
-        decision = fktp_decision(family, today)
-        if not decision.allowed:
-            raise ChangeRefused(decision.code, decision.possible_from)
+        head, family, _ = _head_and_family(head_id, fktp_decision, today)
         facility = Facility.get_or_none(Facility.id == facility_id)
         if facility is None or not fktp_choosable(family, facility):
             raise ChangeRefused("facility")
@@ -202,14 +209,8 @@ def change_fktp(user, head_id, facility_id):
 def schedule_class_change(user, head_id, new_class):
     """Pindah kelas from the 1st of next month. Returns (effective_from, monthly total, rates_from)."""
     with write_lock():
-        head = Participant.get_locked(head_id)
-        if not is_head(head):
-            raise ChangeRefused("not_head")
-        family = Family.get_locked(head.family_id)
         today = clock.today()
-        decision = class_decision(family, today)
-        if not decision.allowed:
-            raise ChangeRefused(decision.code, decision.possible_from)
+        head, family, decision = _head_and_family(head_id, class_decision, today)
         if new_class not in CARE_CLASSES:
             raise ChangeRefused("class")
         if family.next_care_class and family.next_care_class_from and family.next_care_class_from <= today:
