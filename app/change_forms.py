@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import clock, uploads
@@ -177,7 +177,8 @@ class BirthDateRequestForm(RequestForm):
 
 class SexRequestForm(RequestForm):
     value = SelectField(_l("Jenis kelamin yang benar"), validate_choice=False,
-                        choices=[("", _l("— pilih —")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))])
+                        choices=[SelectChoice("", _l("— pilih —")), SelectChoice("L", _l("Laki-laki")),
+                                 SelectChoice("P", _l("Perempuan"))])
 
     def clean(self, data):
         if data not in ("L", "P"):
@@ -211,7 +212,8 @@ class DecisionForm(FlaskForm):
 
     decision = SelectField(
         _l("Keputusan"), validate_choice=False,
-        choices=[("", _l("— pilih —")), ("setujui", _l("Setujui: ubah data peserta")), ("tolak", _l("Tolak"))],
+        choices=[SelectChoice("", _l("— pilih —")), SelectChoice("setujui", _l("Setujui: ubah data peserta")),
+                 SelectChoice("tolak", _l("Tolak"))],
         validators=[DataRequired(_l("Pilih setujui atau tolak."))],
     )
     reason = TextAreaField(

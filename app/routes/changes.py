@@ -6,6 +6,7 @@ The workflows live in app/changes.py; views validate, re-authenticate, call one 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app import changes, clock, uploads
 from app.audit import audit
@@ -128,8 +129,8 @@ def fktp():
     province, regencies, regency, districts, district, area = changes.region_areas(family, request.args)
     options, more = changes.fktp_options(family, area) if area else ([], False)
     form = FktpForm()
-    form.facility.choices = [("", _("— pilih —"))] + [
-        (str(f.id), f"{f.name} — {f.district.name}") for f in options if f.id != family.fktp_id]
+    form.facility.choices = [SelectChoice("", _("— pilih —"))] + [
+        SelectChoice(str(f.id), f"{f.name} — {f.district.name}") for f in options if f.id != family.fktp_id]
     if decision.allowed and form.validate_on_submit():
         chosen = Facility.get_or_none(Facility.id == int(form.facility.data))
         if chosen is None or not changes.fktp_choosable(family, chosen):
@@ -182,8 +183,8 @@ def care_class():
     prices = rates_from = members = None
     if decision.allowed:
         prices, rates_from, members = changes.class_prices(family, decision.possible_from)
-        form.care_class.choices = [("", _("— pilih —"))] + [
-            (str(n), _("Kelas %(n)d: %(amount)s per bulan", n=n, amount=rupiah(amount)))
+        form.care_class.choices = [SelectChoice("", _("— pilih —"))] + [
+            SelectChoice(str(n), _("Kelas %(n)d: %(amount)s per bulan", n=n, amount=rupiah(amount)))
             for n, amount in prices if n != form.current]
     return render("changes/care_class.html", form=form, family=family, today=today, decision=decision,
                   prices=prices, rates_from=rates_from, members=members)
