@@ -490,6 +490,11 @@ class Registration(EncryptedData, BaseModel):
     decision_reason = TextField(default="")
 
     @classmethod
+    def drafts(cls, ids):
+        """The drafts among these registration ids (a browser's own), newest first."""
+        return cls.select().where(cls.id.in_(ids) & (cls.status == "draft")).order_by(cls.id.desc())
+
+    @classmethod
     def awaiting_review(cls):
         """Registrations flagged for an officer (possible duplicates), oldest first."""
         return cls.select().where(cls.status == "review").order_by(cls.updated_at, cls.id)
@@ -517,6 +522,11 @@ class ChangeRequest(EncryptedData, BaseModel):
     decided_by = ForeignKeyField(User, null=True)
     decided_at = DateTimeField(null=True)
     decision_reason = TextField(default="")
+
+    @classmethod
+    def with_participant(cls, request_id):
+        """The request and its participant (one query), or None."""
+        return (cls.select(cls, Participant).join(Participant).where(cls.id == request_id).first())
 
     @classmethod
     def awaiting_decision(cls):
@@ -590,6 +600,10 @@ class RateVersion(BaseModel):
             self.effective_from, {1: self.class1, 2: self.class2, 3: self.class3},
             self.class3_government_share, self.pbi_rate, self.ppu_employer_percent,
             self.ppu_worker_percent, self.ppu_wage_ceiling)
+
+    @classmethod
+    def latest(cls):
+        return cls.select().order_by(cls.effective_from.desc()).first()
 
     @classmethod
     def tables(cls):

@@ -24,7 +24,7 @@ from app.change_forms import (
 )
 from app.changes import ChangeRefused
 from app.formatting import date_id, rupiah
-from app.models import ChangeRequest, Facility, Participant
+from app.models import ChangeRequest, Facility
 from app.rendering import render
 from app.rules.membership import Decision
 
@@ -44,8 +44,7 @@ def _known_id(value):
 
 def _change_request(request_id):
     """The request with its participant, or 404."""
-    change = (ChangeRequest.select(ChangeRequest, Participant).join(Participant)
-              .where(ChangeRequest.id == _known_id(request_id)).first())
+    change = ChangeRequest.with_participant(_known_id(request_id))
     if change is None:
         abort(404)
     return change

@@ -115,8 +115,7 @@ def _failed(response):
 
 def _start_page(resume_form):
     ids, today = session.get("registrations", []), clock.today()
-    found = (Registration.select().where(Registration.id.in_(ids) & (Registration.status == "draft"))
-             .order_by(Registration.id.desc()) if ids else [])
+    found = Registration.drafts(ids) if ids else []
     drafts = [(r, _ENDPOINTS[workflow.reachable_step(r.data, today)]) for r in found]
     return render("registration/start.html", "registration/_resume.html",
                   form=resume_form, drafts=drafts)

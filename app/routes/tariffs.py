@@ -114,10 +114,6 @@ def denda_calculator():
 
 # --- admin: a new rate version ------------------------------------------------------------------
 
-def _latest_version():
-    return RateVersion.select().order_by(RateVersion.effective_from.desc()).first()
-
-
 def _form_data(version):
     """The latest version's figures, to start the new one from (all but the date)."""
     if version is None:
@@ -130,10 +126,10 @@ def save_rate_version(form, admin):
     """The new RateVersion, or None when another version at or after its date got there first
     (the form then carries the message). Checked again under the write lock."""
     with write_lock():
-        latest = _latest_version()
+        latest = RateVersion.latest()
         if latest is not None:
             RateVersion.get_locked(latest.id)  # PostgreSQL: one admin at a time
-            latest = _latest_version()
+            latest = RateVersion.latest()
         day = form.values["effective_from"]
         if latest is not None and day <= latest.effective_from:
             form.effective_from.errors.append(_("Harus sesudah versi tarif terakhir (berlaku %(when)s).",
@@ -153,7 +149,7 @@ def save_rate_version(form, admin):
 @roles("admin")
 def add_rate_version():
     """Add a rate version (tarif iuran baru), in force from a future first of a month."""
-    latest = _latest_version()
+    latest = RateVersion.latest()
     today = clock.today()
     form = RateVersionForm(latest=latest.effective_from if latest else None, today=today,
                            data=_form_data(latest) if request.method == "GET" else None)
