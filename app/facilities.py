@@ -19,7 +19,7 @@ from functools import reduce
 from operator import and_
 
 from flask_babel import get_locale, lazy_gettext as _l
-from peewee import OP, Case, Expression
+from peewee import OP, SQL, Case, Expression, fn
 
 from app import clock
 from app.db import db, is_sqlite
@@ -119,9 +119,10 @@ def _conditions(filters):
     elif filters.province_code:
         conditions.append(Facility.province_code == filters.province_code)
     if filters.service:
-        offering = FacilityService.select(FacilityService.facility).where(
-            FacilityService.service == filters.service)
-        conditions.append(Facility.id.in_(offering))
+        # EXISTS, not IN: the planner probes the (facility, service) index for each facility the
+        # bounding box found, instead of hashing every facility that offers the service
+        conditions.append(fn.EXISTS(FacilityService.select(SQL("1")).where(
+            (FacilityService.facility == Facility.id) & (FacilityService.service == filters.service))))
     return conditions
 
 
