@@ -247,7 +247,7 @@ def register_rehab(user, participant, instalments, today):
     Everything is re-read and checked inside one write-locked transaction; refusals raise
     BillingError and save nothing.
     """
-    if participant.relationship != "kepala":
+    if not participant.is_head:
         raise BillingError("not_head")
     with write_lock():
         family = Family.get_locked(participant.family_id)
@@ -295,7 +295,7 @@ def active_auto_debit(family):
 
 def register_auto_debit(user, participant, channel, account_number, debit_day):
     """Register auto-debit for the family (the head only); a new one replaces the active one."""
-    if participant.relationship != "kepala":
+    if not participant.is_head:
         raise BillingError("not_head")
     if channel not in BANKS:
         raise BillingError("channel")
@@ -319,7 +319,7 @@ def register_auto_debit(user, participant, channel, account_number, debit_day):
 
 def stop_auto_debit(user, participant):
     """Stop the family's auto-debit (the head only); returns how many registrations stopped (0 or 1)."""
-    if participant.relationship != "kepala":
+    if not participant.is_head:
         raise BillingError("not_head")
     with write_lock():
         family = Family.get_locked(participant.family_id)

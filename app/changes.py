@@ -27,7 +27,6 @@ from app.rules import membership as rules
 FKTP_LIST_LIMIT = 25
 HISTORY_LIMIT = 20
 CARE_CLASSES = (1, 2, 3)
-HEAD = "kepala"
 
 SEX_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 FIELD_LABELS = {
@@ -56,26 +55,6 @@ class ChangeRefused(Exception):
 
 
 # --- who may change what ------------------------------------------------------------------------
-
-def is_head(participant):
-    return participant.relationship == HEAD
-
-
-def member_for(requester, participant_id):
-    """The member of `requester`'s family with this id, or None (another family's ids do not exist
-    for them)."""
-    if participant_id is None:
-        return None
-    member = Participant.get_or_none(Participant.id == participant_id)
-    if member is None or member.family_id != requester.family_id:
-        return None
-    return member
-
-
-def may_request_for(requester, member):
-    """Anyone for themselves; the family head for every member of their family."""
-    return member.id == requester.id or (is_head(requester) and member.family_id == requester.family_id)
-
 
 def fktp_decision(family, today):
     return rules.fktp_change(family.segment, family.registered_on, family.fktp_changed_on, today)
@@ -161,7 +140,7 @@ def change_contact(user, participant_id, phone, address=None):
             person.save()
             changed.append("phone")
         if address is not None:
-            if not is_head(person):
+            if not person.is_head:
                 raise ChangeRefused("not_head")
             family = Family.get_locked(person.family_id)
             if address != family.address:
@@ -178,7 +157,7 @@ def _head_and_family(head_id, rule, today):
     """Inside write_lock(): the head and their family, locked, when `rule` allows the change today;
     else ChangeRefused. The rules are checked again here, under the lock."""
     head = Participant.get_locked(head_id)
-    if not is_head(head):
+    if not head.is_head:
         raise ChangeRefused("not_head")
     family = Family.get_locked(head.family_id)
     decision = rule(family, today)
@@ -246,7 +225,7 @@ def create_request(user, requester, participant_id, kind, value, reason, image):
     try:
         with write_lock():
             person = Participant.get_locked(participant_id)
-            if not may_request_for(requester, person):
+            if not requester.may_act_for(person):
                 raise ChangeRefused("not_head")
             if pending_request(person, kind) is not None:
                 raise ChangeRefused("pending")

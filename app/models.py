@@ -320,6 +320,21 @@ class Participant(BaseModel):
             if not cls.select().where(cls.card_number == card).exists():
                 return card
 
+    @property
+    def is_head(self):
+        """Kepala keluarga: may act for every member of the family."""
+        return self.relationship == "kepala"
+
+    def relative(self, participant_id):
+        """The member of this participant's family with that id, or None: another family's ids do
+        not exist for them (the one check behind every URL that names a family member)."""
+        member = Participant.get_or_none(Participant.id == participant_id) if participant_id else None
+        return member if member is not None and member.family_id == self.family_id else None
+
+    def may_act_for(self, member):
+        """Anyone for themselves; the family head for every member of their family."""
+        return member.id == self.id or (self.is_head and member.family_id == self.family_id)
+
     def status_on(self, day, family_status=None):
         """The family's status, unless this member is inactive for a reason of their own."""
         if self.inactive_reason:

@@ -36,7 +36,6 @@ from app.models import (
 )
 from app.rules import queue as rules
 
-HEAD = "kepala"
 MY_BOOKINGS_LIMIT = 10
 REFERRALS_LIMIT = 10
 BOARD_LIMIT = 300
@@ -60,26 +59,10 @@ class NotFound(Exception):
 
 # --- participants -------------------------------------------------------------------------------
 
-def is_head(participant):
-    return participant.relationship == HEAD
-
-
 def bookable_members(me):
     """Whom `me` may take a number for: the head for every member of the family, others for
     themselves."""
-    return me.family_members() if is_head(me) else [me]
-
-
-def family_member(me, participant_id):
-    """A member of `me`'s family, or None (another family's ids do not exist for them)."""
-    member = Participant.get_or_none(Participant.id == participant_id)
-    if member is None or member.family_id != me.family_id:
-        return None
-    return member
-
-
-def may_book_for(me, member):
-    return member.id == me.id or (is_head(me) and member.family_id == me.family_id)
+    return me.family_members() if me.is_head else [me]
 
 
 def family_bookings(me, today, limit=MY_BOOKINGS_LIMIT):
@@ -101,7 +84,7 @@ def family_booking(me, booking_id):
                .where(Booking.id == booking_id).first())
     if booking is None or booking.participant.family_id != me.family_id:
         raise NotFound
-    if not (booking.participant_id == me.id or is_head(me)):
+    if not (booking.participant_id == me.id or me.is_head):
         raise NotFound
     return booking
 
@@ -213,10 +196,10 @@ def book(user, member_id, poli_id, visit_date, request_key=None, facility_id=Non
     first = _replay(me, request_key, member_id, poli_id, visit_date)
     if first is not None:
         return first, True
-    member = family_member(me, member_id)
+    member = me.relative(member_id)
     if member is None:
         raise NotFound
-    if not may_book_for(me, member):
+    if not me.may_act_for(member):
         raise QueueRefused("member")
     status = member.status_on(today)
     if status.code != "aktif":

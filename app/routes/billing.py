@@ -20,7 +20,7 @@ def _user():
 
 def bill_context(me, today):
     """Context of the bill page (also the REHAB page's figures)."""
-    return {"me": me, "bill": billing.bill_for(me.family, today), "is_head": me.relationship == "kepala"}
+    return {"me": me, "bill": billing.bill_for(me.family, today), "is_head": me.is_head}
 
 
 @bp.get("")
@@ -132,5 +132,5 @@ def stop_auto_debit():
 def _auto_debit_page(me, form, refusal):
     family = me.family
     return render("billing/auto_debit.html", form=form, refusal=refusal, family=family,
-                  is_head=me.relationship == "kepala", current=billing.active_auto_debit(family),
+                  is_head=me.is_head, current=billing.active_auto_debit(family),
                   paid_by_others=family.segment not in billing.rules.FAMILY_VA)

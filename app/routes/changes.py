@@ -80,7 +80,7 @@ def index():
     family = me.family
     today = clock.today()
     return render(
-        "changes/index.html", me=me, family=family, today=today, head=changes.is_head(me),
+        "changes/index.html", me=me, family=family, today=today, head=me.is_head,
         fktp=changes.fktp_decision(family, today), care_class=changes.class_decision(family, today),
         requests=changes.family_requests(family.id), history=changes.family_history(family.id),
         field_labels=changes.FIELD_LABELS, request_status_labels=changes.REQUEST_STATUS_LABELS,
@@ -94,7 +94,7 @@ def contact():
     """Nomor HP (anyone, their own) and alamat domisili (the family head): they apply at once."""
     user = _user()
     me = user.participant
-    head = changes.is_head(me)
+    head = me.is_head
     form = ContactForm(with_address=head)
     if request.method == "GET":
         form.phone.data = me.phone
@@ -121,7 +121,7 @@ def fktp():
     """Pindah FKTP (family head): facilities nearest first, narrowed by regency and district."""
     user = _user()
     me = user.participant
-    if not changes.is_head(me):
+    if not me.is_head:
         abort(403)
     family = me.family
     decision = changes.fktp_decision(family, clock.today())
@@ -158,7 +158,7 @@ def care_class():
     """Pindah kelas rawat (family head, PBPU/BP): from the 1st of next month, with the new total."""
     user = _user()
     me = user.participant
-    if not changes.is_head(me):
+    if not me.is_head:
         abort(403)
     family = me.family
     today = clock.today()
@@ -200,15 +200,15 @@ def new_request():
     kind = request.args.get("jenis")
     member = None
     if "peserta" in request.args:
-        member = changes.member_for(me, _known_id(member_id))
+        member = me.relative(_known_id(member_id))
         if member is None:
             abort(404)
-        if not changes.may_request_for(me, member):
+        if not me.may_act_for(member):
             abort(403)
     if member is None or kind not in ChangeRequest.KINDS:
         if request.method == "POST":
             abort(400)
-        members = [member] if member else (me.family_members() if changes.is_head(me) else [me])
+        members = [member] if member else (me.family_members() if me.is_head else [me])
         return render("changes/request_choose.html", members=members, me=me)
     pending = changes.pending_request(member, kind)
     form = REQUEST_FORMS[kind](current=changes.current_value(member, kind))

@@ -5,20 +5,10 @@ from flask_login import current_user
 from app import billing, clock
 from app.audit import audit
 from app.auth import roles
-from app.models import Participant
 from app.qr import qr_svg
 from app.rendering import render
 
 bp = Blueprint("membership", __name__, url_prefix="/kepesertaan")
-
-
-def _own_family_member(participant_id):
-    """A member of the signed-in participant's family, or 404 (another family's ids do not exist)."""
-    me = current_user.participant
-    member = Participant.get_or_none(Participant.id == participant_id)
-    if member is None or member.family_id != me.family_id:
-        abort(404)
-    return member
 
 
 def status_context(me, today):
@@ -44,7 +34,10 @@ def status():
 @roles("peserta")
 def card(participant_id):
     """KIS digital for one family member (one's own without an id), for a 240×320 screen or paper."""
-    member = _own_family_member(participant_id or current_user.participant_id)
+    me = current_user.participant
+    member = me.relative(participant_id or me.id)
+    if member is None:
+        abort(404)
     if member.id != current_user.participant_id:
         audit(current_user._get_current_object(), "card_viewed", f"participant:{member.id}", member.id)
     today = clock.today()

@@ -145,7 +145,7 @@ def index():
                   facility=facility, facility_error=facility_error, route=route, polis=polis,
                   referrals=referrals, refusal=refusal, refused_code=refused_code, refused_booking=refused_booking,
                   bookings=service.family_bookings(me, today), bill_url=bill_url(),
-                  status_labels_booking=BOOKING_STATUS_LABELS, head=service.is_head(me))
+                  status_labels_booking=BOOKING_STATUS_LABELS, head=me.is_head)
 
 
 def booking_context(booking, today):

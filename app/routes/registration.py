@@ -414,7 +414,7 @@ def review(registration_id):
 def add_member():
     """The head of a family adds a member (a newborn within 28 days of birth)."""
     me = current_user.participant
-    if me.relationship != "kepala":
+    if not me.is_head:
         return render("registration/add_member.html", "registration/_add_member.html", not_head=True), 403
     family, today = me.family, clock.today()
     form = AddMemberForm(formdata=request.form if request.method == "POST" else None)
