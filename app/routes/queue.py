@@ -15,6 +15,7 @@ from app import clock
 from app import queue as service
 from app.audit import audit
 from app.auth import roles
+from app.errors import render_error
 from app.formatting import date_id
 from app.queue import NotFound, QueueRefused
 from app.queue_forms import (
@@ -105,6 +106,12 @@ def _form_choices(form, me, family, facility, referrals, today):
     return route, polis
 
 
+
+@bp.errorhandler(NotFound)
+def _not_found(error):
+    """Another family's or another facility's ids do not exist for this user."""
+    return render_error(404)
+
 @bp.route("/antrean", methods=["GET", "POST"])
 @roles("peserta")
 def index():
@@ -128,8 +135,6 @@ def index():
         try:
             booking, replayed = service.book(user, form.member_id, form.poli_id, form.day, form.request_key.data,
                                              facility_id=facility.id if facility else None, today=today)
-        except NotFound:
-            abort(404)
         except QueueRefused as refused:
             refusal, refused_code = refusal_text(refused), refused.code
             refused_booking = refused.facts.get("booking_id")
@@ -167,10 +172,7 @@ def booking(booking_id):
     """Kode booking, number, estimated time, slots left, the number being served (htmx refreshes
     that part every 30 s), and the cancel button."""
     user = _user()
-    try:
-        found = service.family_booking(user.participant, booking_id)
-    except NotFound:
-        abort(404)
+    found = service.family_booking(user.participant, booking_id)
     today = clock.today()
     if found.participant_id != user.participant_id and not request.headers.get("HX-Request"):
         audit(user, "booking_viewed", f"booking:{found.id}", found.participant_id)
@@ -184,8 +186,6 @@ def cancel(booking_id):
     user = _user()
     try:
         cancelled = service.cancel(user, booking_id)
-    except NotFound:
-        abort(404)
     except QueueRefused as refused:
         flash(refusal_text(refused), "error")
         return redirect(url_for("queue.booking", booking_id=booking_id), 303)
@@ -240,8 +240,6 @@ def act(booking_id):
         abort(400)
     try:
         done = service.staff_act(user, booking_id, action)
-    except NotFound:
-        abort(404)
     except QueueRefused as refused:
         flash(refusal_text(refused), "error")
         poli_id = service.staff_booking(user, booking_id).poli_id
@@ -259,8 +257,6 @@ def call_next(poli_id):
     user = _user()
     try:
         called = service.call_next(user, poli_id)
-    except NotFound:
-        abort(404)
     except QueueRefused as refused:
         flash(refusal_text(refused), "error")
     else:
