@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = {
     "peserta_lunas": ("0001000000002", demo.PASSWORD),
     "fasilitator": ("fasilitator", demo.PASSWORD),
     "petugas_faskes": ("faskes", demo.PASSWORD),
+    "petugas_faskes_rs": ("faskesrs", demo.PASSWORD),  # at a hospital: the beds form
     "petugas_bpjs": ("petugas", demo.PASSWORD),
     "admin": ("admin", demo.PASSWORD),
 }
