@@ -42,7 +42,7 @@ from app import clock
 from app.audit import audit
 from app.config import DEMO_PAYMENT_SECRET
 from app.db import db, write_lock
-from app.models import Allocation, CallbackEvent, Family, Participant, Payment
+from app.models import Allocation, CallbackEvent, Family, Payment
 from app.rules import contributions
 from app.rules.contributions import RuleError
 
@@ -372,13 +372,6 @@ def family_by_number(number):
     return found[0]
 
 
-def head_of(family):
-    """The member who reads the family's audit trail: the kepala keluarga, else the first member."""
-    members = Participant.select().where(Participant.family == family)
-    return (members.where(Participant.relationship == "kepala").order_by(Participant.id).first()
-            or members.order_by(Participant.id).first())
-
-
 def _undecided(payment_id):
     payment = Payment.get_locked(payment_id)
     if payment.status != "unmatched":
@@ -405,7 +398,7 @@ def assign_payment(payment_id, officer, number, note="", today=None):
         payment.resolution_note = (note or "").strip()
         payment.save()
         made = _spend_credit(family, _through(payment.paid_at, today))
-        audit(officer, "payment_assigned", f"payment:{payment.id}", head_of(family), family=family.id,
+        audit(officer, "payment_assigned", f"payment:{payment.id}", family.head(), family=family.id,
               amount=payment.amount, months=[f"{month:%Y-%m}" for month, _ in made])
     return payment, made
 
@@ -426,6 +419,6 @@ def refund_payment(payment_id, officer, note):
         payment.resolution_note = note
         payment.save()
         audit(officer, "payment_refunded", f"payment:{payment.id}",
-              head_of(payment.family_id) if payment.family_id else None, amount=payment.amount,
+              payment.family.head() if payment.family_id else None, amount=payment.amount,
               channel=payment.channel, reference=payment.reference)
     return payment

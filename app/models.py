@@ -202,6 +202,13 @@ class Family(BaseModel):
             return self.next_care_class
         return self.care_class
 
+    def head(self):
+        """The member who acts for the family (and reads its audit trail): the kepala keluarga,
+        else the first member registered."""
+        members = Participant.select().where(Participant.family == self)
+        return (members.where(Participant.relationship == "kepala").order_by(Participant.id).first()
+                or members.order_by(Participant.id).first())
+
     def member_count(self):
         return Participant.select().where(Participant.family == self).count()
 

@@ -279,8 +279,7 @@ def approve(registration, officer, today):
             _check_complete(data, today)
             locked.decided_by, locked.decided_at = officer, clock.now()
             family = _create_family(locked, data, data.get("password_hash", ""), officer, today)
-            head = Participant.get((Participant.family == family) & (Participant.relationship == "kepala"))
-            audit(officer, "registration_approved", f"registration:{locked.id}", head)
+            audit(officer, "registration_approved", f"registration:{locked.id}", family.head())
             return locked
     except IntegrityError:
         raise RegistrationError("taken") from None

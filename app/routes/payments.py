@@ -93,7 +93,7 @@ def detail(payment_id):
                 decision_error = message
         payment = Payment.get_by_id(payment.id)  # another officer may have decided meanwhile
     family = payment.family if payment.family_id else None
-    head = contributions.head_of(family) if family else None
+    head = family.head() if family else None
     if family is not None:  # the family's identity is another person's data: the read is audited
         audit(current_user._get_current_object(), "payment_viewed", f"payment:{payment.id}", head)
     return render("payments/detail.html", payment=payment, family=family, head=head, form=form,
