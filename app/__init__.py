@@ -30,12 +30,22 @@ def create_app(config=None):
     formatting.init_app(app)
     navigation.init_app(app)
 
-    from app.routes import account, auth as auth_routes, changes, main, membership, officer, regions, registration
-    from app.routes import tariffs
-    from app.routes import billing
-    from app.routes import api, payments
-    from app.routes import facilities
-    from app.routes import queue
+    from app.routes import (
+        account,
+        api,
+        billing,
+        changes,
+        facilities,
+        main,
+        membership,
+        officer,
+        payments,
+        queue,
+        regions,
+        registration,
+        tariffs,
+    )
+    from app.routes import auth as auth_routes
 
     for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp, membership.bp, registration.bp,
                       changes.bp, officer.bp, tariffs.bp, billing.bp, api.bp, payments.bp, facilities.bp, queue.bp):
@@ -58,7 +68,7 @@ class DatabaseId(IntegerConverter):
     """`<int:…>` in our URLs is a row id: a number beyond the column's range is a 404, not an error."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", db.MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

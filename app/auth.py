@@ -14,7 +14,6 @@ from app.extensions import htmx, login_manager
 from app.models import ROLES, User
 from app.rules import identity
 
-
 # --- access rules: every view carries one (tests/test_conventions.py checks) -----------------
 
 def public(view):

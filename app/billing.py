@@ -36,7 +36,6 @@ DEBIT_DAYS = (5, 20)
 ACCOUNT_NUMBER = re.compile(r"[0-9]{10,16}")
 ACCOUNT_SEPARATORS = re.compile(r"[\s.\-]")
 HISTORY_PAGE = 20
-MAX_ID = 2**63 - 1
 
 
 class BillingError(Exception):
@@ -332,18 +331,8 @@ def stop_auto_debit(user, participant):
 
 # --- payments -----------------------------------------------------------------------------------
 
-def parse_cursor(text):
-    """`?sebelum=` → a payment id, or None when it is not a positive 64-bit integer."""
-    if not text or not text.isascii() or not text.isdigit():
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None
-
-
 def family_payment(family, payment_id):
     """One of the family's applied payments, or None (another family's ids do not exist)."""
-    if not 0 < payment_id <= MAX_ID:
-        return None
     return Payment.get_or_none((Payment.id == payment_id) & (Payment.family == family)
                                & (Payment.status == "applied"))
 

@@ -18,6 +18,20 @@ SQLITE_PRAGMAS = {
 POOL = {"max_connections": 8, "stale_timeout": 300, "timeout": 10}
 
 
+#: ids are INTEGER primary keys on both databases
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value):
+    """A row id from a URL (a path or query parameter), or None. A larger number cannot be an id,
+    and SQLite cannot even bind one past 2⁶³: without this check it would be a 500, not a 404."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def make_database(url):
     """`sqlite:///path` or `postgresql://…` → a Peewee database (PostgreSQL always pooled)."""
     if url.startswith("sqlite"):

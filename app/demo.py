@@ -10,8 +10,18 @@ import click
 from app import clock
 from app.db import db
 from app.models import (
-    Allocation, BedAvailability, Facility, FacilityService, Family, OpeningHours, Participant, Payment, Poli,
-    Referral, Region, User,
+    Allocation,
+    BedAvailability,
+    Facility,
+    FacilityService,
+    Family,
+    OpeningHours,
+    Participant,
+    Payment,
+    Poli,
+    Referral,
+    Region,
+    User,
 )
 from app.rules import contributions
 from app.rules.facilities import search_key

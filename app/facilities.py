@@ -18,7 +18,8 @@ from datetime import timedelta
 from functools import reduce
 from operator import and_
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from peewee import OP, SQL, Case, Expression, fn
 
 from app import clock

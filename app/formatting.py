@@ -1,6 +1,7 @@
 """How dates, times and money look to people: `25 Nov 2026`, `Rp150.000` (SPEC §5.1)."""
 from flask import has_request_context
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 

@@ -8,6 +8,7 @@ import secrets
 from flask import g, has_app_context
 from flask_login import UserMixin
 from peewee import (
+    JOIN,
     BooleanField,
     Case,
     CharField,
@@ -15,7 +16,6 @@ from peewee import (
     DateTimeField,
     DoubleField,
     ForeignKeyField,
-    JOIN,
     IntegerField,
     Model,
     SmallIntegerField,

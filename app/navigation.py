@@ -1,6 +1,7 @@
 """The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
 from flask import current_app, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"

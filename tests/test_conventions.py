@@ -100,3 +100,23 @@ def test_an_id_beyond_the_database_range_is_a_404_not_an_error(app):
             assert client.get(path).status_code in (404, 403, 302), path
             checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("role,path", [
+    ("petugas_bpjs", "/petugas/pembayaran?sebelum={}"),
+    ("petugas_faskes", "/faskes-saya?poli={}"),
+    ("peserta", "/iuran/riwayat?sebelum={}"),
+    ("peserta", "/perubahan-data/permintaan?peserta={}&jenis=name"),
+])
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "0", "abc", "2147483648"])
+def test_ids_in_query_parameters_never_break_a_page(app, role, path, value):
+    """A number SQLite cannot bind (or that cannot be an id) is treated as no id, never a 500."""
+    response = signed_in_client(app, role).get(path.format(value))
+    assert response.status_code in (200, 404), response.status_code
+
+
+def test_parse_id_bounds():
+    from app.db import MAX_ID, parse_id
+
+    assert [parse_id(v) for v in ("1", str(MAX_ID), str(MAX_ID + 1), "0", "-1", "1.5", "²", None, 7)] == [
+        1, MAX_ID, None, None, None, None, None, None, 7]

@@ -6,8 +6,8 @@ from flask_login import current_user
 from app.auth import change_password, check_password, signed_in, start_session
 from app.forms import ChangePasswordForm
 from app.models import AuditLog
-from app.rules.passwords import MIN_LENGTH
 from app.rendering import render
+from app.rules.passwords import MIN_LENGTH
 
 bp = Blueprint("account", __name__, url_prefix="/akun")
 

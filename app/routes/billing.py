@@ -7,6 +7,7 @@ from flask_login import current_user
 from app import billing, clock
 from app.auth import roles
 from app.billing_forms import AUTO_DEBIT_REFUSALS, REHAB_REFUSALS, AutoDebitForm, RehabForm
+from app.db import parse_id
 from app.formatting import date_id, rupiah
 from app.models import RehabInstalment
 from app.rendering import render
@@ -38,7 +39,7 @@ def history():
     raw = request.args.get("sebelum")
     after, bad_cursor = None, False
     if raw is not None:
-        payment_id = billing.parse_cursor(raw)
+        payment_id = parse_id(raw)
         after = billing.family_payment(family, payment_id) if payment_id else None
         bad_cursor = after is None
     payments, more = billing.payment_history(family, after)

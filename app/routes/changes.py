@@ -23,6 +23,7 @@ from app.change_forms import (
     normalize_phone,
 )
 from app.changes import ChangeRefused
+from app.db import parse_id
 from app.formatting import date_id, rupiah
 from app.models import ChangeRequest, Facility
 from app.rendering import render
@@ -31,13 +32,10 @@ from app.rules.membership import Decision
 bp = Blueprint("changes", __name__)
 
 OFFICER_ROLES = ("petugas_bpjs", "admin")
-#: Larger ids cannot exist, and the database driver would fail on them (a 500, not a 404).
-MAX_ID = 2**63 - 1
-
-
 def _known_id(value):
     """`value` when it can be a row id, else 404."""
-    if value is None or not 0 < value <= MAX_ID:
+    value = parse_id(value)
+    if value is None:
         abort(404)
     return value
 
@@ -196,7 +194,7 @@ def new_request():
     photo of the document; without both, choose whose data and which."""
     user = _user()
     me = user.participant
-    member_id = request.args.get("peserta", type=int)
+    member_id = request.args.get("peserta", type=parse_id)
     kind = request.args.get("jenis")
     member = None
     if "peserta" in request.args:

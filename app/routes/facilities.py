@@ -13,7 +13,6 @@ from app.rendering import render
 bp = Blueprint("facilities", __name__, url_prefix="/faskes")
 
 #: PostgreSQL ids are 32-bit; anything larger cannot exist (and must not reach the driver)
-MAX_ID = 2**31 - 1
 
 
 @bp.context_processor
@@ -73,7 +72,7 @@ def search():
 @public
 def detail(facility_id):
     """Type, class, address, phone, hours, services, partnership, region and (hospitals) beds."""
-    facility = Facility.get_or_none(Facility.id == facility_id) if facility_id <= MAX_ID else None
+    facility = Facility.get_or_none(Facility.id == facility_id)  # the <int> converter bounds the id
     if facility is None:
         abort(404)
     return render("facilities/detail.html", facility=facility, regions=facilities.regions_of(facility),

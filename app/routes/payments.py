@@ -13,6 +13,7 @@ from wtforms.validators import Length
 from app import contributions
 from app.audit import audit
 from app.auth import roles
+from app.db import parse_id
 from app.formatting import rupiah
 from app.models import Payment
 from app.rendering import render
@@ -55,7 +56,7 @@ class PaymentDecisionForm(FlaskForm):
 def unmatched():
     """Payments waiting for an officer, oldest first, 50 a page (`?sebelum=<id>`: the page that
     continues the queue after payment <id>)."""
-    payments, more = contributions.unmatched_payments(after=request.args.get("sebelum", type=int))
+    payments, more = contributions.unmatched_payments(after=request.args.get("sebelum", type=parse_id))
     return render("payments/list.html", payments=payments, reasons=UNMATCHED_REASONS,
                   next_after=payments[-1].id if more else None)
 

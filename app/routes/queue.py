@@ -15,6 +15,7 @@ from app import clock
 from app import queue as service
 from app.audit import audit
 from app.auth import roles
+from app.db import parse_id
 from app.errors import render_error
 from app.formatting import date_id
 from app.queue import NotFound, QueueRefused
@@ -215,7 +216,7 @@ def board():
     polis = service.board(facility, today) if facility else []
     chosen = None
     if facility and "poli" in request.args:
-        poli_id = request.args.get("poli", type=int)
+        poli_id = request.args.get("poli", type=parse_id)
         chosen = next(((p, d) for p, d in polis if p.id == poli_id), None)
         if chosen is None:
             abort(404)
