@@ -1,12 +1,14 @@
 """JKN Lite: the services of Mobile JKN as a tiny server-rendered website."""
+import importlib
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app import assets, auth, db, formatting, headers, navigation, security
-from app.config import SECRET_NAMES, config_from_env, dev_secrets
-from app.errors import register_error_handlers
-from app.extensions import babel, compress, csrf, htmx, limiter, select_locale
+from app.core import assets, auth, db, formatting, headers, navigation, security
+from app.core.config import SECRET_NAMES, config_from_env, dev_secrets
+from app.core.errors import register_error_handlers
+from app.core.extensions import babel, compress, csrf, htmx, limiter, select_locale
 
 
 def create_app(config=None):
@@ -30,30 +32,12 @@ def create_app(config=None):
     formatting.init_app(app)
     navigation.init_app(app)
 
-    from app.routes import (
-        account,
-        api,
-        billing,
-        changes,
-        facilities,
-        main,
-        membership,
-        officer,
-        payments,
-        queue,
-        regions,
-        registration,
-        tariffs,
-    )
-    from app.routes import auth as auth_routes
-
-    for blueprint in (main.bp, auth_routes.bp, account.bp, regions.bp, membership.bp, registration.bp,
-                      changes.bp, officer.bp, tariffs.bp, billing.bp, api.bp, payments.bp, facilities.bp, queue.bp):
-        app.register_blueprint(blueprint)
+    for area in AREAS:
+        app.register_blueprint(importlib.import_module(f"app.{area}").bp)
 
     register_error_handlers(app)
 
-    from app.cli import register_commands
+    from app.core.cli import register_commands
 
     register_commands(app)
     headers.init_app(app)
@@ -62,6 +46,11 @@ def create_app(config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+#: Every area package (app/<area>/: blueprint, views, forms, service), in registration order.
+AREAS = ("main", "accounts", "regions", "membership", "registration", "changes", "officer", "tariffs",
+         "admin", "contributions", "api", "facilities", "queue", "staff")
 
 
 class DatabaseId(IntegerConverter):

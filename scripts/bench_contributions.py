@@ -31,10 +31,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import clock, create_app
-from app import contributions as service
-from app.config import TestConfig
-from app.db import db
+from app.core import clock
+from app import create_app
+from app.contributions import payments as service
+from app.core.config import TestConfig
+from app.core.db import db
 from app.models import Allocation, Family, Participant, Payment
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_pay"
@@ -202,7 +203,7 @@ def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):
     The loaded members carry a placeholder instead of an encrypted NIK: the sampled families' members
     get a real (synthetic) one first. Each head gets an account once (one argon2 hash shared by all:
     signing in is not what is timed); the session is written directly, as Flask-Login would."""
-    from app import security
+    from app.core import security
     from app.models import User
 
     results = {}

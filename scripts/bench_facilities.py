@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from peewee import chunked  # noqa: E402
 
-from app import facilities  # noqa: E402
-from app.db import db, is_sqlite  # noqa: E402
-from app.facility_import import import_facilities  # noqa: E402
+from app.facilities import service as facilities  # noqa: E402
+from app.core.db import db, is_sqlite  # noqa: E402
+from app.facilities.importer import import_facilities  # noqa: E402
 from app.models import Facility, FacilityService, Region  # noqa: E402
 from app.rules.facilities import bounding_box, search_key  # noqa: E402
 

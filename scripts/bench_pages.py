@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.db import db  # noqa: E402
-from app.extensions import limiter  # noqa: E402
+from app.core.db import db  # noqa: E402
+from app.core.extensions import limiter  # noqa: E402
 
 try:
     from tests.conftest import DEMO_ACCOUNTS, build_app, signed_in_client

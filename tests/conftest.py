@@ -6,28 +6,17 @@ import os
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
-from app import create_app, demo
-from app.cli import migration_runner
-from app.config import TestConfig
-from app.db import db, make_database
-from app.extensions import limiter
-from app.importers import load_regions
+from app import create_app
+from app.core import demo
+from app.core.cli import migration_runner
+from app.core.config import TestConfig
+from app.core.db import db, make_database
+from app.core.extensions import limiter
+from app.regions.importer import load_regions
+from tests.helpers import DEMO_ACCOUNTS, signed_in_client  # noqa: F401  (fixtures below use them)
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-
-#: role → (identifier, password) of the demo accounts (README).
-DEMO_ACCOUNTS = {
-    "peserta": ("0001000000001", demo.PASSWORD),
-    "peserta_lunas": ("0001000000002", demo.PASSWORD),
-    "fasilitator": ("fasilitator", demo.PASSWORD),
-    "petugas_faskes": ("faskes", demo.PASSWORD),
-    "petugas_faskes_rs": ("faskesrs", demo.PASSWORD),  # at a hospital: the beds form
-    "petugas_bpjs": ("petugas", demo.PASSWORD),
-    "admin": ("admin", demo.PASSWORD),
-}
-
 
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
@@ -100,27 +89,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def page(response):
-    """Parsed HTML of a response."""
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def csrf_token(client, path="/masuk"):
-    return page(client.get(path)).find("input", {"name": "csrf_token"})["value"]
-
-
-def sign_in(client, identifier, password=demo.PASSWORD, **extra):
-    return client.post("/masuk", data={"identifier": identifier, "password": password,
-                                       "csrf_token": csrf_token(client), **extra})
-
-
-def signed_in_client(app, role):
-    client = app.test_client()
-    response = sign_in(client, *DEMO_ACCOUNTS[role])
-    assert response.status_code == 303, f"demo {role} could not sign in"
-    return client
 
 
 @pytest.fixture(params=sorted(DEMO_ACCOUNTS))

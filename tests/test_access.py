@@ -28,10 +28,10 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from app import clock, create_app, demo, security, uploads
-from app import queue as queue_service
-from app.config import Config, TestConfig
-from app.db import db
+from app import create_app
+from app.core import clock, demo, security, uploads
+from app.core.config import Config, TestConfig
+from app.core.db import db
 from app.models import (
     MODELS,
     ROLES,
@@ -52,9 +52,9 @@ from app.models import (
     RehabPlan,
     User,
 )
+from app.queue import service as queue_service
 from app.rules import contributions
-from tests.conftest import sign_in, signed_in_client
-from tests.test_budget import crawl, decoded
+from tests.helpers import crawl, decoded, sign_in, signed_in_client
 
 PASSWORD = demo.PASSWORD
 HX = {"HX-Request": "true"}
@@ -351,27 +351,27 @@ def first_of_next_month():
 
 #: values that make a route's form valid, so that without CSRF protection the request would write
 OVERRIDES = {
-    "auth.sign_in": lambda w: {"identifier": "0001000000001", "password": PASSWORD},
-    "account.password": lambda w: {"new_password": "kopi-tubruk-baru-77", "confirm": "kopi-tubruk-baru-77"},
+    "accounts.sign_in": lambda w: {"identifier": "0001000000001", "password": PASSWORD},
+    "accounts.password": lambda w: {"new_password": "kopi-tubruk-baru-77", "confirm": "kopi-tubruk-baru-77"},
     "changes.contact": lambda w: {"phone": "081299990000"},
     "changes.new_request": lambda w: {"value": "17-08-1986", "reason": "Salah ketik di KK."},
     "changes.review": lambda w: {"decision": "setujui"},
     "registration.review": lambda w: {"decision": "setujui"},
-    "payments.detail": lambda w: {"decision": "assign", "number": FAMILY_1_VA},
-    "billing.auto_debit": lambda w: {"bank": "BNI", "account": "1234567890", "debit_day": "20"},
+    "officer.payment": lambda w: {"decision": "assign", "number": FAMILY_1_VA},
+    "contributions.auto_debit": lambda w: {"bank": "BNI", "account": "1234567890", "debit_day": "20"},
     "registration.family": lambda w: {"kk_number": "3201012345678901", "address": "Kp. Uji", "lanjut": "1",
                                       "phone": "081234567890", "provinsi": "32", "kabupaten": "32.01",
                                       "kecamatan": "32.01.01"},
-    "queue.act": lambda w: {"aksi": "hadir"},
-    "tariffs.add_rate_version": lambda w: {"effective_from": f"1-{first_of_next_month().month}-"
+    "staff.act": lambda w: {"aksi": "hadir"},
+    "admin.add_rate_version": lambda w: {"effective_from": f"1-{first_of_next_month().month}-"
                                                             f"{first_of_next_month().year}"},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
-    "auth.sign_in", "auth.sign_out", "account.password", "changes.contact", "changes.new_request",
+    "accounts.sign_in", "accounts.sign_out", "accounts.password", "changes.contact", "changes.new_request",
     "changes.review", "registration.review", "registration.start", "registration.family",
-    "payments.detail", "billing.auto_debit", "billing.stop_auto_debit", "queue.cancel", "queue.act",
-    "queue.hours", "queue.services", "changes.fktp", "changes.care_class", "tariffs.add_rate_version",
+    "officer.payment", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.cancel", "staff.act",
+    "staff.hours", "staff.services", "changes.fktp", "changes.care_class", "admin.add_rate_version",
 }
 
 
@@ -471,24 +471,24 @@ EVERYONE_SIGNED_IN = tuple(ROLES)
 #: the reviewed access policy: who may open each endpoint at all (objects are checked inside). A new route,
 #: or a changed access rule, fails here until someone has looked at it.
 ACCESS_POLICY = {
-    **dict.fromkeys(("main.home", "main.language", "main.healthz", "auth.sign_in", "facilities.search",
+    **dict.fromkeys(("main.home", "main.language", "main.healthz", "accounts.sign_in", "facilities.search",
                      "facilities.detail", "tariffs.tariff", "tariffs.denda_calculator", "regions.picker",
                      "registration.start", "registration.resume", "registration.family", "registration.members",
                      "registration.facility", "registration.check", "registration.done",
                      "api.payment_callback"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
-    **dict.fromkeys(("main.dashboard", "auth.sign_out", "account.password", "account.trail",
+    **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
                      "changes.document"), EVERYONE_SIGNED_IN),
-    **dict.fromkeys(("membership.status", "membership.card", "billing.bill", "billing.history", "billing.receipt",
-                     "billing.rehab", "billing.auto_debit", "billing.stop_auto_debit", "queue.index",
+    **dict.fromkeys(("membership.status", "membership.card", "contributions.bill", "contributions.history", "contributions.receipt",
+                     "contributions.rehab", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.index",
                      "queue.booking", "queue.cancel", "changes.index", "changes.contact", "changes.fktp",
                      "changes.care_class", "changes.new_request", "changes.request_detail",
                      "registration.add_member"), ("peserta",)),
-    **dict.fromkeys(("queue.board", "queue.act", "queue.call_next", "queue.beds", "queue.hours",
-                     "queue.services"), ("petugas_faskes",)),
-    **dict.fromkeys(("officer.queue", "payments.unmatched", "payments.detail", "registration.review",
+    **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
+                     "staff.services"), ("petugas_faskes",)),
+    **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review"), OFFICER_ROLES),
-    "tariffs.add_rate_version": ("admin",),
+    "admin.add_rate_version": ("admin",),
 }
 
 
@@ -534,10 +534,10 @@ FOREIGN = {
                       ("peserta_lunas", {"booking_id": "budi_booking"})],
     "queue.cancel": [("peserta", {"booking_id": "dewi_booking"}),
                      ("peserta_lunas", {"booking_id": "budi_booking"})],
-    "queue.act": [("petugas_faskes", {"booking_id": "dewi_booking"}),
+    "staff.act": [("petugas_faskes", {"booking_id": "dewi_booking"}),
                   ("petugas_faskes", {"booking_id": "dewi_rs_booking"})],
-    "queue.call_next": [("petugas_faskes", {"poli_id": "cob_poli"}), ("petugas_faskes", {"poli_id": "rs_poli"})],
-    "billing.receipt": [("peserta", {"payment_id": "dewi_payment"}),
+    "staff.call_next": [("petugas_faskes", {"poli_id": "cob_poli"}), ("petugas_faskes", {"poli_id": "rs_poli"})],
+    "contributions.receipt": [("peserta", {"payment_id": "dewi_payment"}),
                         ("peserta", {"payment_id": "dewi_demo_payment"}),
                         ("peserta", {"payment_id": "mismatch_payment_2"}),
                         ("peserta", {"payment_id": "unmatched_payment"}),
@@ -554,7 +554,7 @@ FOREIGN = {
 #: <int:…> routes that are not another person's data: officers decide on every family by design (their
 #: reads are audited); a facility's public page is public
 NOT_PERSONAL_OR_OFFICER_SCOPE = {"facilities.detail"}
-POST_FIELDS = {"queue.act": {"aksi": "hadir"}}
+POST_FIELDS = {"staff.act": {"aksi": "hadir"}}
 
 
 def test_every_id_route_has_an_object_level_case():
@@ -996,7 +996,7 @@ def _language_with_next(app, target, through_the_page):
 
 
 #: how to drive each route that reads `next` (a new one fails until it is added here)
-NEXT_DRIVERS = {"auth.sign_in": _sign_in_with_next, "main.language": _language_with_next}
+NEXT_DRIVERS = {"accounts.sign_in": _sign_in_with_next, "main.language": _language_with_next}
 NEXT_RULES = [r for r in RULES if reads_next(r)]
 
 

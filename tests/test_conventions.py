@@ -5,9 +5,9 @@ import re
 import pytest
 from playhouse.schema_diff import diff_models
 
-from app.db import db
+from app.core.db import db
 from app.models import MODELS, ROLES
-from tests.conftest import page, signed_in_client
+from tests.helpers import page, signed_in_client
 
 SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*|<\w+:\w+>)$")
 
@@ -66,7 +66,7 @@ def test_roles_decorator_refuses_other_roles(app):
     from flask import Blueprint
 
     from app import create_app
-    from app.auth import roles
+    from app.core.auth import roles
 
     other = create_app({key: value for key, value in app.config.items() if key.isupper()})
     bp = Blueprint("only_admin", __name__)
@@ -116,7 +116,7 @@ def test_ids_in_query_parameters_never_break_a_page(app, role, path, value):
 
 
 def test_parse_id_bounds():
-    from app.db import MAX_ID, parse_id
+    from app.core.db import MAX_ID, parse_id
 
     assert [parse_id(v) for v in ("1", str(MAX_ID), str(MAX_ID + 1), "0", "-1", "1.5", "²", None, 7)] == [
         1, MAX_ID, None, None, None, None, None, None, 7]

@@ -1,0 +1,112 @@
+"""The JSON API (SPEC §2.6, §6): payment callbacks from the payment channels. JSON in, JSON out.
+
+No session and no CSRF token here (the blueprint is exempt from CSRF): every request proves who
+sent it by its signature. The workflow lives in app/contributions.py; README "Payment callback API"
+documents the contract for the channels.
+"""
+from flask import current_app, jsonify, request
+from peewee import DatabaseError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from app.api import bp
+from app.contributions import payments as contributions
+from app.core.auth import public
+from app.core.extensions import csrf, limiter
+
+csrf.exempt(bp)
+
+#: Refused callbacks allowed per IP (each is logged): a channel's retries of good callbacks never count.
+REFUSALS_PER_IP = "120 per minute"
+STATUS_OF_OUTCOME = {"applied": 200, "duplicate": 200, "unmatched": 202}
+
+
+def _json(body, status):
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse(code, channel, reference="", detail=""):
+    """The 4xx/5xx answer for error `code`, logged as a CallbackEvent."""
+    status, message = contributions.ERRORS[code]
+    contributions.record_event(code, channel, reference, request.remote_addr,
+                               status=status, **({"detail": detail} if detail else {}))
+    return _json({"error": code, "message": f"{message}: {detail}" if detail else message}, status)
+
+
+def _raw_body():
+    """The raw body (at most 16 KB), or None when it is larger. Read with our own bound: for a
+    chunked body (no Content-Length) the server hands over the bare stream, which nothing limits."""
+    limit = contributions.MAX_BODY_BYTES
+    if (request.content_length or 0) > limit:
+        return None
+    chunks, size = [], 0
+    try:
+        while size <= limit:
+            chunk = request.stream.read(limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except RequestEntityTooLarge:
+        return None
+    return None if size > limit else b"".join(chunks)
+
+
+@bp.post("/payments/callback")
+@public
+@limiter.limit(REFUSALS_PER_IP, deduct_when=lambda response: 400 <= response.status_code < 500)
+def payment_callback():
+    """A payment channel reports a contribution paid into a family VA (pembayaran iuran).
+
+    Access is @public on purpose: there is no session; the caller is authenticated by X-Signature,
+    the hex HMAC-SHA256 of f"{X-Timestamp}." + the raw body under the secret of the channel named in
+    X-Channel, checked before the body is parsed. Answers: 200 applied / duplicate, 202 unmatched,
+    401 signature problems, 400/403 a malformed body, 413 over 16 KB, 503 retry later.
+    """
+    channel = request.headers.get("X-Channel", "")
+    body = _raw_body()
+    if body is None:
+        return _refuse("body_too_large", channel)
+    reference = contributions.reference_hint(body)
+    error = contributions.verify_signature(
+        channel, request.headers.get("X-Timestamp", ""), request.headers.get("X-Signature", ""), body)
+    if error:
+        return _refuse(error, channel, reference)
+    try:
+        callback = contributions.parse_callback(body, channel)
+    except contributions.CallbackError as refused:
+        return _refuse(refused.code, channel, reference, refused.detail)
+    try:
+        outcome = contributions.apply_payment(callback.va_number, callback.amount, callback.channel,
+                                              callback.reference, callback.paid_at)
+    except DatabaseError:  # locked or unreachable: nothing was applied, the channel should retry
+        current_app.logger.exception("payment callback not applied")
+        try:
+            return _refuse("unavailable", channel, reference)
+        except DatabaseError:
+            status, message = contributions.ERRORS["unavailable"]
+            return _json({"error": "unavailable", "message": message}, status)
+    detail = {"payment": outcome.payment.id, "amount": callback.amount}
+    if outcome.reason:
+        detail["reason"] = outcome.reason
+    if outcome.differs:
+        detail["differs"] = True  # same reference, different content: worth a look, changes nothing
+    contributions.record_event(outcome.status, channel, callback.reference, request.remote_addr, **detail)
+    return _json({"status": outcome.status, "payment_id": outcome.payment.id},
+                 STATUS_OF_OUTCOME[outcome.status])
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error):
+    """Errors under /api/v1 (e.g. 429 from the limiter) answer in JSON too."""
+    return _json({"error": f"http_{error.code}", "message": error.description or error.name}, error.code or 500)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("unhandled API error")
+    return _json({"error": "internal_error", "message": "Terjadi gangguan / internal error"}, 500)

@@ -1,0 +1,355 @@
+"""Tagihan iuran: what a family owes and how to pay it, REHAB instalment plans and auto-debit
+(autodebet). Workflows that read or write several models; the money rules themselves live in
+app.rules.contributions and are only called from here.
+
+Decisions the specification left open:
+
+- The bill lists the arrears the status rules count (`Status.arrears`, at most the 24 most recent
+  count for reactivation), each with what is STILL owed after partial payments (`Family.outstanding`),
+  so the total to reactivate is the remaining owed of the counted arrears plus the current month,
+  not a multiple of the full rate. The family's credit (overpayment) is spent first when its next
+  payment is applied (app/contributions.py), so what it is asked to pay is that total minus its
+  credit.
+- REHAB: the plan total is that amount to pay on the day the plan is made; the first
+  instalment is due on the 10th of the NEXT month, the others on the 10th of each following month.
+  An instalment counts as paid when the family's applied payments paid (`Payment.paid_at`) since the
+  plan was created add up to at least the sum of the instalments up to and including it. A plan
+  whose instalments are all paid no longer blocks a new plan: it is marked "lunas" when the next
+  one is registered.
+- Payment history is ordered by the time paid (then id), newest first; `?sebelum=<id>` continues
+  after that payment of the family's own (keyset pagination).
+"""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import fn
+
+from app.core import clock
+from app.core.audit import audit
+from app.core.db import write_lock
+from app.models import Allocation, AutoDebit, Family, Payment, RateVersion, RehabInstalment, RehabPlan
+from app.rules import contributions as rules
+
+BANKS = ("BRI", "BNI", "Mandiri", "BCA", "BSI")  # autodebet channels offered
+DEBIT_DAYS = (5, 20)
+ACCOUNT_NUMBER = re.compile(r"[0-9]{10,16}")
+ACCOUNT_SEPARATORS = re.compile(r"[\s.\-]")
+HISTORY_PAGE = 20
+
+
+class BillingError(Exception):
+    """A request the rules refuse. `code`: not_head, paid_by_others, no_cover, too_few, too_many,
+    active_plan, nothing_to_pay, count, channel, account, day."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Line:
+    """One month on the bill: what is still owed of its contribution `due`."""
+
+    month: date
+    owed: int
+    due: int
+    rules_from: date  # "aturan berlaku per"
+
+    @property
+    def partial(self):
+        return 0 < self.owed < self.due
+
+    @property
+    def due_on(self):
+        return rules.due_date(self.month)
+
+
+@dataclass(frozen=True)
+class RehabProgress:
+    """An active REHAB plan and how far the family's payments since its creation have got."""
+
+    plan: RehabPlan
+    instalments: tuple
+    paid: int  # applied payments paid since the plan was made
+    next: RehabInstalment | None  # the first instalment not yet covered; None: all paid
+    next_owed: int  # what is still owed of `next`
+    rules_from: tuple  # effective dates of the rate tables that priced the plan's months
+    made: date  # the month the plan was made in (WIB)
+
+    @property
+    def finished(self):
+        return self.next is None
+
+    @property
+    def remaining(self):
+        return max(self.plan.total - self.paid, 0)
+
+
+@dataclass(frozen=True)
+class Bill:
+    """Everything the bill page (and the REHAB page) shows for one family on one day."""
+
+    family: Family
+    today: date
+    status: rules.Status
+    payer: str  # "va" (PBPU/BP: the family pays through its VA), "pbi" (government), "ppu" (employer)
+    members: int = 0
+    current: Line | None = None  # this month (None before cover starts, and for PBI/PPU)
+    following: Line | None = None  # next month, shown once this month is paid
+    arrears: tuple = ()  # the counted arrears still owed, oldest first
+    arrears_months: int = 0  # every month in arrears, counted or not
+    owed: int = 0  # counted arrears + this month still owed: what reactivation (or staying active) takes
+    to_pay: int = 0  # what the family still has to send: `owed` minus its credit
+    to_pay_rules: tuple = ()  # effective dates of the rate tables behind to_pay (this month's when 0)
+    credit: int = 0
+    rehab: RehabProgress | None = None
+    auto_debit: AutoDebit | None = None
+    rate_table: rules.RateTable | None = None  # in force today (PPU shares)
+
+    @property
+    def month(self):
+        return rules.month_of(self.today)
+
+    @property
+    def due_on(self):
+        return rules.due_date(self.today)
+
+    @property
+    def suspended_from(self):
+        """The day cover stops if this month is still unpaid at its end."""
+        return rules.add_months(self.month, 1)
+
+    @property
+    def credit_used(self):
+        """The part of the credit that goes toward `owed`."""
+        return self.owed - self.to_pay
+
+    @property
+    def uncounted_months(self):
+        return self.arrears_months - len(self.arrears) if self.arrears_months > rules.MAX_ARREARS_MONTHS else 0
+
+    @property
+    def rehab_running(self):
+        return self.rehab is not None and not self.rehab.finished
+
+    @property
+    def current_in_rehab(self):
+        """This month is part of the running plan's total (the plan was made this month)."""
+        return self.rehab_running and self.rehab.made == self.month
+
+
+def bill_for(family, today):
+    """The family's bill on `today` (a handful of queries)."""
+    tables = RateVersion.tables()
+    paid = family.paid_months()
+    status = family.status_on(today, paid)
+    table = rules.rate_table_on(today, tables)
+    if family.segment in rules.PAID_BY_OTHERS:
+        return Bill(family, today, status, family.segment.lower(), rate_table=table)
+    base = {"credit": family.credit(), "rehab": rehab_progress(family),
+            "auto_debit": active_auto_debit(family), "rate_table": table}
+    if family.cover_start is None:
+        return Bill(family, today, status, "va", to_pay_rules=(table.effective_from,), **base)
+    # A reason of its own (nonaktif_lain) hides the arrears in the status: the ledger still has them.
+    standing = status if not family.inactive_reason else family.status_on(today, paid, ignore_reason=True)
+    members = family.member_dates()
+    owed = dict(family.outstanding(today))
+
+    def line(month, still_owed=None):
+        due = family.monthly_due(month, members)
+        return Line(month, due if still_owed is None else still_owed, due,
+                    rules.rate_table_on(month, tables).effective_from)
+
+    month = rules.month_of(today)
+    cover_start = rules.month_of(family.cover_start)
+    arrears = tuple(item for item in (line(m, owed.get(m, 0)) for m in rules.arrears_counted(standing.arrears))
+                    if item.owed > 0)
+    current = line(month, owed.get(month, 0)) if month >= cover_start else None
+    following = None
+    if current is None or current.owed == 0:
+        following = line(max(rules.add_months(month, 1), cover_start))
+    charged = list(arrears) + ([current] if current and current.owed else [])
+    total = sum(item.owed for item in charged)
+    return Bill(
+        family, today, status, "va", members=len(members), current=current, following=following,
+        arrears=arrears, arrears_months=len(standing.arrears), owed=total,
+        to_pay=max(total - max(base["credit"], 0), 0),
+        to_pay_rules=rules.effective_dates([item.month for item in charged] or [month], tables),
+        **base,
+    )
+
+
+# --- REHAB ------------------------------------------------------------------------------------
+
+def active_plan(family):
+    return (RehabPlan.select().where((RehabPlan.family == family) & (RehabPlan.status == "aktif"))
+            .order_by(RehabPlan.id.desc()).first())
+
+
+def rehab_progress(family, plan=None):
+    """The active plan's progress, or None without one (see the module docstring for "paid")."""
+    plan = plan or active_plan(family)
+    if plan is None:
+        return None
+    instalments = tuple(plan.instalments.order_by(RehabInstalment.number))
+    made = rules.month_of(clock.to_wib(plan.created_at).date())
+    rules_from = rules.effective_dates(  # the plan priced its arrears and the month it was made
+        rules.months_from(rules.add_months(made, -plan.arrears_months), made), RateVersion.tables())
+    paid = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
+            .where((Payment.family == family) & (Payment.status == "applied")
+                   & (Payment.paid_at >= plan.created_at)).scalar())
+    cumulative = 0
+    for instalment in instalments:
+        cumulative += instalment.amount
+        if cumulative > paid:
+            return RehabProgress(plan, instalments, paid, instalment,
+                                 min(instalment.amount, cumulative - paid), rules_from, made)
+    return RehabProgress(plan, instalments, paid, None, 0, rules_from, made)
+
+
+def rehab_refusal(bill):
+    """Why this family cannot register a REHAB plan now (a BillingError code), or None."""
+    if bill.payer != "va":
+        return "paid_by_others"
+    if bill.family.cover_start is None:
+        return "no_cover"
+    if bill.rehab_running:
+        return "active_plan"
+    if not rules.rehab_eligible(bill.arrears_months):
+        return "too_few" if bill.arrears_months < rules.REHAB_MIN_ARREARS else "too_many"
+    if bill.to_pay < rules.REHAB_MAX_INSTALMENTS:  # the credit covers (nearly) everything
+        return "nothing_to_pay"
+    return None
+
+
+def rehab_counts(bill):
+    """The numbers of instalments this family may choose now (empty when it may not register)."""
+    if rehab_refusal(bill):
+        return range(0)
+    return rules.rehab_instalment_counts(bill.arrears_months)
+
+
+def first_rehab_due(today):
+    """The first instalment is due on the 10th of the month after the plan is made."""
+    return rules.due_date(rules.add_months(rules.month_of(today), 1))
+
+
+def rehab_schedule(bill, instalments):
+    """[(due date, amount)] for `instalments` instalments over the bill's reactivation total."""
+    return rules.rehab_schedule(bill.to_pay, instalments, first_rehab_due(bill.today))
+
+
+def register_rehab(user, participant, instalments, today):
+    """Register a REHAB plan for the participant's family (the head only); returns the plan.
+
+    Everything is re-read and checked inside one write-locked transaction; refusals raise
+    BillingError and save nothing.
+    """
+    if not participant.is_head:
+        raise BillingError("not_head")
+    with write_lock():
+        family = Family.get_locked(participant.family_id)
+        bill = bill_for(family, today)
+        if bill.rehab is not None and bill.rehab.finished:
+            bill.rehab.plan.status = "lunas"
+            bill.rehab.plan.save()
+        refusal = rehab_refusal(bill)
+        if refusal:
+            raise BillingError(refusal)
+        if instalments not in rules.rehab_instalment_counts(bill.arrears_months):
+            raise BillingError("count")
+        try:
+            schedule = rehab_schedule(bill, instalments)
+        except rules.RuleError:
+            raise BillingError("count") from None
+        plan = RehabPlan.create(family=family, created_by=user, arrears_months=bill.arrears_months,
+                                total=bill.to_pay)
+        RehabInstalment.insert_many([
+            {"plan": plan.id, "number": number, "due_on": due, "amount": amount}
+            for number, (due, amount) in enumerate(schedule, start=1)
+        ]).execute()
+        audit(user, "rehab_registered", f"family:{family.id}", on_behalf_of=participant.id,
+              plan=plan.id, instalments=instalments, total=bill.to_pay)
+    return plan
+
+
+# --- autodebet ----------------------------------------------------------------------------------
+
+def normalize_account(text):
+    """An account number as typed (spaces, dots, dashes allowed) → its 10–16 digits, or None."""
+    value = ACCOUNT_SEPARATORS.sub("", text or "")
+    return value if ACCOUNT_NUMBER.fullmatch(value) else None
+
+
+def account_hint(number):
+    """Only the last four digits are ever kept: "****1234"."""
+    return "****" + number[-4:]
+
+
+def active_auto_debit(family):
+    return (AutoDebit.select().where((AutoDebit.family == family) & AutoDebit.active)
+            .order_by(AutoDebit.id.desc()).first())
+
+
+def register_auto_debit(user, participant, channel, account_number, debit_day):
+    """Register auto-debit for the family (the head only); a new one replaces the active one."""
+    if not participant.is_head:
+        raise BillingError("not_head")
+    if channel not in BANKS:
+        raise BillingError("channel")
+    number = normalize_account(account_number)
+    if number is None:
+        raise BillingError("account")
+    if debit_day not in DEBIT_DAYS:
+        raise BillingError("day")
+    with write_lock():
+        family = Family.get_locked(participant.family_id)
+        if family.segment not in rules.FAMILY_VA:
+            raise BillingError("paid_by_others")
+        replaced = (AutoDebit.update(active=False)
+                    .where((AutoDebit.family == family) & AutoDebit.active).execute())
+        debit = AutoDebit.create(family=family, channel=channel, account_hint=account_hint(number),
+                                 debit_day=debit_day, created_by=user)
+        audit(user, "auto_debit_replaced" if replaced else "auto_debit_registered", f"family:{family.id}",
+              on_behalf_of=participant.id, channel=channel, account=debit.account_hint, debit_day=debit_day)
+    return debit
+
+
+def stop_auto_debit(user, participant):
+    """Stop the family's auto-debit (the head only); returns how many registrations stopped (0 or 1)."""
+    if not participant.is_head:
+        raise BillingError("not_head")
+    with write_lock():
+        family = Family.get_locked(participant.family_id)
+        stopped = (AutoDebit.update(active=False)
+                   .where((AutoDebit.family == family) & AutoDebit.active).execute())
+        if stopped:
+            audit(user, "auto_debit_stopped", f"family:{family.id}", on_behalf_of=participant.id)
+    return stopped
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+def family_payment(family, payment_id):
+    """One of the family's applied payments, or None (another family's ids do not exist)."""
+    return Payment.get_or_none((Payment.id == payment_id) & (Payment.family == family)
+                               & (Payment.status == "applied"))
+
+
+def payment_history(family, after=None, limit=HISTORY_PAGE):
+    """([applied payments], more?) newest first by time paid then id, continuing after the
+    payment `after` (keyset pagination, bounded by `limit`)."""
+    query = Payment.select().where((Payment.family == family) & (Payment.status == "applied"))
+    if after is not None:
+        query = query.where((Payment.paid_at < after.paid_at)
+                            | ((Payment.paid_at == after.paid_at) & (Payment.id < after.id)))
+    rows = list(query.order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit + 1))
+    return rows[:limit], len(rows) > limit
+
+
+def receipt(payment):
+    """(months covered [(month, amount)] oldest first, credit left over from this payment)."""
+    months = [(a.month, a.amount) for a in
+              Allocation.select().where(Allocation.payment == payment).order_by(Allocation.month)]
+    return months, payment.amount - sum(amount for _, amount in months)

@@ -1,0 +1,173 @@
+"""Who may do what: access rules on every view, sign-in with lockout, sessions with an idle timeout."""
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.core import clock, security
+from app.core.audit import audit
+from app.core.db import write_lock
+from app.core.extensions import htmx, login_manager
+from app.models import ROLES, User
+from app.rules import identity
+
+# --- access rules: every view carries one (tests/test_conventions.py checks) -----------------
+
+def public(view):
+    """Anyone, signed in or not."""
+    view.access = "public"
+    return view
+
+
+def roles(*allowed):
+    """Only a signed-in user whose role is one of `allowed`; others get sign-in or 403."""
+    unknown = set(allowed) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.access = allowed
+        return guarded
+
+    return decorate
+
+
+signed_in = roles(*ROLES)
+
+
+def safe_next(target):
+    """A same-site path to return to after sign-in, or None (no open redirects)."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+def authenticate(identifier, password):
+    """The account for these credentials, or None.
+
+    Unknown account, wrong password and locked account take the same time and give the same
+    answer (None): the caller shows one message for all three.
+    """
+    user = User.for_identifier(identifier)
+    if user is None:
+        security.burn_password_check(password)
+        audit(None, "sign_in_failed", "unknown", kind=identity.identifier_kind(identifier))
+        return None
+    return check_password(user, password, "sign_in")
+
+
+def check_password(user, password, action):
+    """The fresh account when `password` is right and the account is not locked, else None.
+
+    Every failure counts toward the lockout, whether at sign-in or when a signed-in person
+    confirms their password (`action` = "reauthenticated") before a sensitive change.
+    """
+    password_ok = security.verify_password(user.password_hash, password)
+    config = current_app.config
+    with write_lock():
+        user = User.get_locked(user.id)  # counters may have moved in a concurrent request
+        now = clock.now()
+        subject = f"user:{user.id}"
+        if user.is_locked(now) or not user.active:
+            audit(None, f"{action}_refused", subject, user.participant_id, reason="locked")
+            return None
+        if not password_ok:
+            user.failed_logins += 1
+            audit(None, f"{action}_failed", subject, user.participant_id, failures=user.failed_logins)
+            if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
+                user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+                user.failed_logins = 0
+                audit(None, "lockout", subject, user.participant_id, until=user.locked_until)
+            user.save()
+            return None
+        user.failed_logins = 0
+        user.locked_until = None
+        if action == "sign_in":
+            user.last_login_at = now
+        if security.password_needs_rehash(user.password_hash):
+            user.set_password(password)
+        user.save()
+        audit(user, action, subject, user.participant_id)
+    return user
+
+
+def start_session(user):
+    session.clear()  # a fresh session: nothing from before sign-in carries over
+    login_user(user)
+    session["seen"] = clock.epoch()
+
+
+def end_session(reason="sign_out"):
+    """Sign out. Sessions live in the signed cookie, so signing out also bumps the account's
+    session_version: a copy of the cookie (another tab, a kiosk's history) stops working too."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if reason == "sign_out":
+            with write_lock():
+                User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+        audit(user, reason, f"user:{user.id}", user.participant_id)
+    logout_user()
+    session.clear()
+
+
+def change_password(user, new_password):
+    """New hash, and every other session of this account ends (session_version)."""
+    with write_lock():
+        user = User.get_locked(user.id)
+        user.set_password(new_password)
+        user.session_version += 1
+        user.save()
+        audit(user, "password_changed", f"user:{user.id}", user.participant_id)
+    return user
+
+
+# --- Flask-Login wiring --------------------------------------------------------------------
+
+@login_manager.user_loader
+def _load_user(session_id):
+    user = User.from_session_id(session_id)
+    return user if user is not None and user.active else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    target = url_for("accounts.sign_in", next=request.full_path if request.method == "GET" else None)
+    if htmx:  # a 302 inside an htmx request would swap the sign-in page into a fragment
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    flash(_("Silakan masuk dahulu."), "info")
+    return redirect(target)
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    # "basic", not "strong": Opera Mini and mobile carriers change the client IP mid-session.
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def _idle_timeout():
+        if not current_user.is_authenticated:
+            return
+        now = clock.epoch()
+        if now - session.get("seen", now) > app.config["SESSION_IDLE_MINUTES"] * 60:
+            end_session("session_expired")
+            flash(_("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."), "info")
+        elif now - session.get("seen", 0) >= 60:  # refresh once a minute, not on every request
+            session["seen"] = now

@@ -1,0 +1,82 @@
+"""flask commands every area shares: migrate, seed and the `import` group; each area's own commands
+live in its cli.py. Each command holds one connection and closes it."""
+import functools
+import importlib
+
+import click
+from flask.cli import with_appcontext
+from playhouse.migrations import Runner, template
+from playhouse.schema_diff import diff_models
+
+from app.core.config import ROOT
+from app.core.db import db
+from app.models import MODELS, User
+
+MIGRATIONS = ROOT / "migrations"
+
+
+def with_db(command):
+    """Run a command inside the app context with one connection, closed even on error."""
+
+    @functools.wraps(command)
+    @with_appcontext
+    def wrapper(*args, **kwargs):
+        with db.connection_context():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+def migration_runner():
+    return Runner(db.obj, directory=str(MIGRATIONS))
+
+
+@click.command("migrate")
+@click.option("--status", is_flag=True, help="List migrations and whether each is applied.")
+@click.option("--create", "create_name", metavar="NAME",
+              help="Write a new migration from the difference between the models and the database.")
+@with_db
+def migrate_command(status, create_name):
+    """Apply the pending migrations in migrations/ (playhouse.migrations)."""
+    runner = migration_runner()
+    if status:
+        for migration in runner.status():
+            click.echo(f"{'applied' if migration.applied else 'pending'}  {migration.name}")
+    elif create_name:
+        diff = diff_models(db.obj, list(MODELS))
+        if not diff:
+            raise click.ClickException("The models and the database already agree.")
+        click.echo(runner.create(create_name, template(diff)))
+    else:
+        applied = runner.up()
+        click.echo(f"Applied {len(applied)} migration(s)." + "".join(f"\n  {n}" for n in applied))
+
+
+@click.group("import")
+def import_group():
+    """Load reference and office data from files."""
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, required=True, help="Synthetic demo families, facilities and accounts.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
+@with_db
+def seed_command(demo, if_empty):
+    """Load the demo data (idempotent; listed in the README)."""
+    from app.core import demo as demo_data
+
+    if if_empty and User.select().exists():
+        click.echo("Accounts exist: demo data not loaded.")
+        return
+    click.echo(demo_data.seed())
+
+
+#: area packages with a cli.py: each registers its commands (and its `flask import …` subcommands)
+AREA_COMMANDS = ("accounts", "regions", "membership", "registration", "contributions", "facilities")
+
+
+def register_commands(app):
+    for command in (migrate_command, import_group, seed_command):
+        app.cli.add_command(command)
+    for area in AREA_COMMANDS:
+        importlib.import_module(f"app.{area}.cli").register(app, import_group)

@@ -1,0 +1,55 @@
+"""One handler for every error status: a small Indonesian page (or fragment) with a way back."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.core.rendering import render
+
+MESSAGES = {
+    400: (_l("Permintaan tidak dapat diproses"),
+          _l("Data yang dikirim tidak lengkap atau tidak sah. Kembali dan coba lagi.")),
+    403: (_l("Tidak diizinkan"), _l("Akun Anda tidak punya akses ke halaman ini.")),
+    404: (_l("Halaman tidak ditemukan"),
+          _l("Alamat ini tidak ada. Periksa lagi alamatnya atau mulai dari beranda.")),
+    405: (_l("Cara membuka halaman salah"),
+          _l("Halaman ini tidak bisa dibuka dengan cara itu. Mulai lagi dari beranda.")),
+    413: (_l("Kiriman terlalu besar"), _l("Data atau berkas yang dikirim terlalu besar.")),
+    429: (_l("Terlalu banyak percobaan"),
+          _l("Terlalu banyak percobaan dari perangkat ini. Tunggu satu menit, lalu coba lagi.")),
+    500: (_l("Terjadi gangguan"),
+          _l("Maaf, ada gangguan di sistem kami. Data Anda aman. Coba lagi beberapa saat lagi.")),
+}
+CSRF_MESSAGE = _l("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.")
+#: Last resort when even the error page cannot be rendered (e.g. the database is down).
+BARE_500 = ('<!doctype html><html lang="id"><meta charset="utf-8"><title>Terjadi gangguan</title>'
+            '<h1>Terjadi gangguan</h1><p>Coba lagi beberapa saat lagi.</p><a href="/">Beranda</a>')
+
+
+def render_error(code, message=None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    try:
+        return render("errors/error.html", "errors/_error.html", code=code, title=title,
+                      message=message or default), code
+    except Exception:  # noqa: BLE001 - the error page must never fail
+        current_app.logger.exception("error page failed")
+        return BARE_500, code
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        current_app.logger.exception("unhandled error")
+        return render_error(InternalServerError.code)

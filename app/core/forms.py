@@ -1,0 +1,60 @@
+"""Forms, with their messages in plain Indonesian (translated like every other text)."""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.rules import passwords
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_MOBILE_LOCAL = re.compile(r"^08[0-9]{8,11}$")  # 08…, 10–13 digits
+_MOBILE_INTERNATIONAL = re.compile(r"^\+628[0-9]{7,10}$")  # +628…, the same numbers
+#: (pattern, positions of year, month, day): what people type on a keypad or a date input sends
+_DATE_FORMS = (
+    (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"), (1, 2, 3)),  # 1985-08-17
+    (re.compile(r"([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})"), (3, 2, 1)),  # 17-08-1985, 17/8/1985
+    (re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})"), (3, 2, 1)),  # 17081985
+)
+
+
+def normalize_phone(text):
+    """A mobile number as typed ("+62 812-3456-7890") → "081234567890", or None when it is not one."""
+    value = _PHONE_SEPARATORS.sub("", text or "")
+    if _MOBILE_LOCAL.match(value):
+        return value
+    if _MOBILE_INTERNATIONAL.match(value):
+        return "0" + value[3:]
+    return None
+
+
+def parse_date(text):
+    """"17-08-1985", "17/8/1985", "17081985" or "1985-08-17" → a date, else None."""
+    text = (text or "").strip()
+    for pattern, order in _DATE_FORMS:
+        found = pattern.fullmatch(text)
+        if found:
+            try:
+                return date(*(int(found.group(i)) for i in order))
+            except ValueError:
+                return None
+    return None
+
+IDENTIFIER_ERRORS = {
+    "bad_number": _l("Nomor kartu JKN terdiri dari 13 angka, NIK dari 16 angka. Periksa lagi."),
+    "username": _l("Nama pengguna petugas: 3–40 huruf kecil, angka, titik, garis bawah atau tanda hubung."),
+    "format": _l("NIK harus 16 angka."),
+    "province": _l("NIK ini tidak sah: dua angka pertamanya bukan kode provinsi."),
+    "birth_date": _l("NIK ini tidak sah: angka ke-7 sampai ke-12 bukan tanggal lahir yang benar."),
+    "serial": _l("NIK ini tidak sah: empat angka terakhirnya tidak boleh 0000."),
+}
+PASSWORD_ERRORS = {
+    "too_short": _l("Kata sandi minimal %(n)d karakter.", n=passwords.MIN_LENGTH),
+    "too_long": _l("Kata sandi maksimal %(n)d karakter.", n=passwords.MAX_LENGTH),
+    "common": _l("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain."),
+    "birth_date": _l("Jangan memakai tanggal lahir sebagai kata sandi."),
+    "nik": _l("Jangan memakai bagian dari NIK sebagai kata sandi."),
+    "card_number": _l("Jangan memakai nomor kartu JKN sebagai kata sandi."),
+}
+REQUIRED = _l("Wajib diisi.")
+#: One message for unknown account, wrong password and locked account (no enumeration).

@@ -1,0 +1,54 @@
+"""The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
+from flask import current_app, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
+PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), ("petugas_bpjs", "admin")
+REGISTRARS = ("fasilitator", "petugas_bpjs", "admin")
+
+#: (label, endpoint, for whom), most used first: only the first nine get a digit.
+MENU = (
+    (_l("Beranda"), "main.home", ANONYMOUS),
+    (_l("Masuk"), "accounts.sign_in", ANONYMOUS),
+    (_l("Beranda saya"), "main.dashboard", SIGNED_IN),
+    (_l("Status kepesertaan"), "membership.status", PESERTA),
+    (_l("Kartu digital"), "membership.card", PESERTA),
+    (_l("Tagihan iuran"), "contributions.bill", PESERTA),
+    (_l("Antrean online"), "queue.index", PESERTA),
+    (_l("Antrean hari ini"), "staff.board", FASKES),
+    (_l("Antrean kerja"), "officer.queue", BPJS),
+    (_l("Pembayaran belum cocok"), "officer.payments", BPJS),
+    (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
+    (_l("Daftarkan keluarga"), "registration.start", REGISTRARS),
+    (_l("Cari faskes"), "facilities.search", EVERYONE),
+    (_l("Perubahan data"), "changes.index", PESERTA),
+    (_l("Riwayat akses data"), "accounts.trail", SIGNED_IN),
+    (_l("Ganti kata sandi"), "accounts.password", SIGNED_IN),
+    (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
+    (_l("Kalkulator denda"), "tariffs.denda_calculator", EVERYONE),
+    (_l("Cari wilayah"), "regions.picker", EVERYONE),
+)
+
+
+def _shown(who, user):
+    if who == EVERYONE:
+        return True
+    if who == ANONYMOUS:
+        return not user.is_authenticated
+    if not user.is_authenticated:
+        return False
+    return who == SIGNED_IN or user.role in who
+
+
+def menu_for(user):
+    """[(label, url)] for this visitor, in menu order."""
+    return [(label, url_for(endpoint)) for label, endpoint, who in MENU
+            if _shown(who, user) and endpoint in current_app.view_functions]
+
+
+def init_app(app):
+    @app.context_processor
+    def _navigation():
+        return {"menu": menu_for(current_user), "locale": str(get_locale())}

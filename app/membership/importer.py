@@ -1,0 +1,420 @@
+"""The office batch import of participants (CSV): an upsert by NIK, so running it twice changes nothing."""
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from peewee import IntegrityError
+
+from app.contributions import va as payments
+from app.core import clock, security
+from app.core.audit import audit
+from app.core.db import db, write_lock
+from app.models import Facility, Family, MembershipChange, Participant, Region
+from app.rules import contributions, identity
+
+#: The documented columns (README, "Office batch import"): every one must be in the header, in any order.
+PARTICIPANT_COLUMNS = (
+    "kk_number", "nik", "card_number", "name", "sex", "birth_date", "relationship", "segment",
+    "care_class", "district_code", "address", "phone", "fktp_code", "employer",
+)
+REQUIRED_COLUMNS = (
+    "kk_number", "nik", "name", "sex", "birth_date", "relationship", "segment", "district_code", "address",
+)
+#: what every row of one KK must repeat identically (the first row founds or updates the family)
+FAMILY_FIELDS = ("segment", "care_class", "district_code", "address", "fktp_code", "employer")
+OUTCOMES = ("created", "updated", "unchanged", "duplicate", "invalid")
+
+NIK_PROBLEMS = {
+    "format": "NIK harus 16 angka",
+    "province": "NIK tidak valid: kode provinsi tidak ada",
+    "birth_date": "NIK tidak valid: tanggal lahir di dalamnya tidak mungkin",
+    "serial": "NIK tidak valid: nomor urut 0000",
+}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PHONE = re.compile(r"\+?[0-9]{6,15}")
+_LONG_NUMBER = re.compile(r"[0-9]{16,}")
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read or its header is not the documented one: nothing was imported."""
+
+
+class RowResult(NamedTuple):
+    line: int  # as in the file: the header is line 1
+    outcome: str  # one of OUTCOMES
+    reason: str = ""  # why (duplicate, invalid) or a warning (NIK and birth date disagree)
+
+
+@dataclass
+class ImportReport:
+    """What import_participants did, or would do in a dry run, row by row."""
+
+    name: str
+    dry_run: bool = False
+    rows: list[RowResult] = field(default_factory=list)
+    families_created: int = 0
+    families_updated: int = 0
+
+    @property
+    def counts(self):
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+    def add(self, line, outcome, reason=""):
+        # Reasons never quote a 16-digit number in full (a NIK or a KK typed into another column).
+        reason = _LONG_NUMBER.sub(lambda match: identity.mask_nik(match[0]), reason)
+        self.rows.append(RowResult(line, outcome, reason))
+
+    def text(self):
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in self.counts.items())
+        lines = ["DRY RUN — nothing saved"] if self.dry_run else []
+        lines.append(f"Participants from {self.name}: {counts}.")
+        lines.append(f"Families: {self.families_created} created, {self.families_updated} updated.")
+        lines += [f"line {row.line}: {row.outcome} — {row.reason}" for row in self.rows if row.reason]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Row:
+    line: int
+    kk_number: str
+    nik: str
+    card_number: str  # "" → keep the stored one, or a new one for a new participant
+    name: str
+    sex: str
+    birth_date: date
+    relationship: str
+    segment: str
+    care_class: int | None  # None → keep the stored one (PPU without a class)
+    district: Region
+    address: str
+    phone: str  # "" → keep the stored one
+    fktp: Facility | None  # None → keep the stored one
+    employer: str  # "" → keep the stored one
+    warnings: list[str]
+
+    @property
+    def family_values(self):
+        return (self.segment, self.care_class, self.district.code, self.address,
+                self.fktp.code if self.fktp else "", self.employer)
+
+
+class _Refused(Exception):
+    def __init__(self, outcome, reason):
+        super().__init__(reason)
+        self.outcome, self.reason = outcome, reason
+
+
+def _read_text(path_or_file):
+    """The whole file as text (UTF-8, a byte-order mark allowed), or ImportFileError."""
+    try:
+        if hasattr(path_or_file, "read"):
+            content = path_or_file.read()
+            if isinstance(content, bytes):
+                content = content.decode("utf-8")
+        else:
+            content = Path(path_or_file).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(f"The file is not UTF-8 (byte {error.start}): save it as CSV UTF-8.") from None
+    except OSError as error:
+        raise ImportFileError(f"Cannot read {path_or_file}: {error.strerror or error}.") from None
+    return content.removeprefix("\ufeff")
+
+
+def _records(text):
+    """[(line, fields)] after the header, wholly blank rows skipped; the header is checked first."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records, start = [], 1
+    try:
+        for fields in reader:
+            records.append((start, fields))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
+    if not records:
+        raise ImportFileError("The file is empty: the first line must be the header.")
+    header = [name.strip().lower() for name in records[0][1]]
+    if len(header) == 1 and ";" in header[0]:
+        raise ImportFileError("The columns are separated by semicolons: save the file as CSV with commas.")
+    missing = [c for c in PARTICIPANT_COLUMNS if c not in header]
+    unknown = sorted({c or "(empty)" for c in header if c not in PARTICIPANT_COLUMNS})
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if missing or unknown or repeated:
+        problems = [f"{label}: {', '.join(names)}" for label, names in
+                    (("missing", missing), ("unknown", unknown), ("repeated", repeated)) if names]
+        raise ImportFileError(f"Wrong header ({'; '.join(problems)}). The first line must name the columns "
+                              f"{','.join(PARTICIPANT_COLUMNS)} (any order).")
+    return header, [(line, fields) for line, fields in records[1:] if any(f.strip() for f in fields)]
+
+
+class _ParticipantImport:
+    """One run over the rows of a file; `report` collects the outcomes."""
+
+    def __init__(self, report, dry_run):
+        self.report, self.dry_run = report, dry_run
+        self.today = clock.today()
+        self.districts, self.facilities = {}, {}  # lookups cached for the run
+        self.seen_niks = {}  # blind index → line of its first valid row
+        self.founders = {}  # KK → (line, family values) of the row that founded or updated it
+
+    # -- checking one row, without writing ------------------------------------------------------
+
+    def parse(self, line, header, fields):
+        if len(fields) != len(header):
+            raise _Refused("invalid", f"jumlah kolom {len(fields)}, seharusnya {len(header)}")
+        values = {name: value.strip() for name, value in zip(header, fields)}
+        missing = [c for c in REQUIRED_COLUMNS if not values[c]]
+        if missing:
+            raise _Refused("invalid", f"kolom wajib kosong: {', '.join(missing)}")
+        kk = identity.normalize_number(values["kk_number"])
+        nik = identity.normalize_number(values["nik"])
+        card = identity.normalize_number(values["card_number"])
+        try:
+            identity.check_kk_number(kk)
+        except identity.IdentifierError:
+            raise _Refused("invalid", "nomor KK harus 16 angka") from None
+        try:
+            identity.parse_nik(nik, self.today)
+        except identity.IdentifierError as error:
+            raise _Refused("invalid", NIK_PROBLEMS[error.code]) from None
+        if card:
+            try:
+                identity.check_card_number(card)
+            except identity.IdentifierError:
+                raise _Refused("invalid", "nomor kartu harus 13 angka (atau kosong)") from None
+        name = " ".join(values["name"].split())
+        if len(name) > Participant.name.max_length:
+            raise _Refused("invalid", f"nama lebih dari {Participant.name.max_length} huruf")
+        sex = values["sex"].upper()
+        if sex not in Participant.SEXES:
+            raise _Refused("invalid", "jenis kelamin (sex) harus L atau P")
+        birth_date = self.parse_date(values["birth_date"])
+        relationship = values["relationship"].lower()
+        if relationship not in Participant.RELATIONSHIPS:
+            raise _Refused("invalid", "hubungan (relationship) harus salah satu dari: "
+                           + ", ".join(Participant.RELATIONSHIPS))
+        segment = values["segment"].upper()
+        if segment not in Family.SEGMENTS:
+            raise _Refused("invalid", "segmen harus " + ", ".join(Family.SEGMENTS))
+        care_class = self.parse_care_class(values["care_class"], segment)
+        district = self.district(values["district_code"])
+        phone = identity.normalize_number(values["phone"])
+        if phone and not _PHONE.fullmatch(phone):
+            raise _Refused("invalid", "nomor HP tidak valid")
+        fktp = self.fktp(values["fktp_code"]) if values["fktp_code"] else None
+        employer = " ".join(values["employer"].split())
+        if employer and segment != "PPU":
+            raise _Refused("invalid", "pemberi kerja (employer) hanya untuk segmen PPU")
+        if len(employer) > Family.employer.max_length:
+            raise _Refused("invalid", f"pemberi kerja lebih dari {Family.employer.max_length} huruf")
+        mismatches = identity.nik_mismatches(nik, birth_date, sex, self.today)
+        warnings = [f"peringatan: {label} tidak sesuai NIK" for key, label in
+                    (("birth_date", "tanggal lahir"), ("sex", "jenis kelamin")) if key in mismatches]
+        return _Row(line, kk, nik, card, name, sex, birth_date, relationship, segment, care_class, district,
+                    " ".join(values["address"].split()), phone, fktp, employer, warnings)
+
+    def parse_date(self, text):
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise _Refused("invalid", "tanggal lahir harus YYYY-MM-DD, mis. 1985-08-17") from None
+        if day > self.today:
+            raise _Refused("invalid", "tanggal lahir di masa depan")
+        return day
+
+    @staticmethod
+    def parse_care_class(text, segment):
+        """PBPU/BP: 1, 2 or 3, required. PBI: always kelas 3 (empty means 3). PPU: 1 or 2 by wage,
+        or empty (unknown: a stored class is kept)."""
+        if text not in ("", "1", "2", "3"):
+            raise _Refused("invalid", "kelas rawat (care_class) harus 1, 2 atau 3")
+        care_class = int(text) if text else None
+        if segment in contributions.FAMILY_VA and care_class is None:
+            raise _Refused("invalid", f"kelas rawat (care_class) wajib untuk {segment}")
+        if segment == "PBI":
+            if care_class not in (None, 3):
+                raise _Refused("invalid", "peserta PBI selalu kelas 3")
+            care_class = 3
+        if segment == "PPU" and care_class == 3:
+            raise _Refused("invalid", "peserta PPU kelas 1 atau 2")
+        return care_class
+
+    def district(self, code):
+        if code not in self.districts:
+            self.districts[code] = Region.lookup(code, Region.DISTRICT)
+        if self.districts[code] is None:
+            raise _Refused("invalid", f"kode kecamatan tidak dikenal: {code[:20]}")
+        return self.districts[code]
+
+    def fktp(self, code):
+        if code not in self.facilities:
+            self.facilities[code] = Facility.get_or_none(Facility.code == code)
+        facility = self.facilities[code]
+        if facility is None:
+            raise _Refused("invalid", f"kode FKTP tidak dikenal: {code[:20]}")
+        if facility.kind not in Facility.FKTP_KINDS or not facility.is_partner:
+            raise _Refused("invalid", f"{facility.code} bukan FKTP mitra BPJS")
+        return facility
+
+    def check_within_file(self, row):
+        key = security.blind_index(row.nik, "nik")
+        first = self.seen_niks.setdefault(key, row.line)
+        if first != row.line:
+            raise _Refused("duplicate", f"NIK {identity.mask_nik(row.nik)} sudah ada di baris {first}")
+        if row.kk_number in self.founders:
+            line, values = self.founders[row.kk_number]
+            differ = [name for name, mine, theirs in zip(FAMILY_FIELDS, row.family_values, values)
+                      if mine != theirs]
+            if differ:
+                raise _Refused("invalid", f"data keluarga berbeda dengan baris {line} (KK yang sama): "
+                               + ", ".join(differ))
+
+    # -- applying one row (inside its own transaction) -------------------------------------------
+
+    def apply(self, row):
+        """Upsert the family and the participant of a checked row.
+
+        → (outcome: "created" / "updated" / "unchanged", what happened to the family: None /
+        "created" / "updated"), counted by the caller only once the row's transaction succeeded.
+        """
+        family = Family.get_or_none(Family.kk_number == row.kk_number)
+        person = Participant.by_nik(row.nik)
+        if person is not None and (family is None or person.family_id != family.id):
+            raise _Refused("duplicate", "NIK terdaftar di KK lain")
+        if row.card_number:
+            owner = Participant.by_card(row.card_number)
+            if owner is not None and (person is None or owner.id != person.id):
+                raise _Refused("duplicate", "nomor kartu sudah dipakai peserta lain")
+            if person is not None and person.card_number != row.card_number:
+                raise _Refused("invalid", "nomor kartu berbeda dengan yang terdaftar untuk NIK ini")
+        if row.relationship == "kepala" and family is not None:
+            heads = Participant.select().where((Participant.family == family)
+                                               & (Participant.relationship == "kepala"))
+            if person is not None:
+                heads = heads.where(Participant.id != person.id)
+            if heads.exists():
+                raise _Refused("invalid", "KK ini sudah punya kepala keluarga")
+
+        family_event = None
+        if family is None:
+            family, family_event = self.create_family(row), "created"
+        elif row.kk_number not in self.founders and self.update_family(family, row):
+            family_event = "updated"
+        if person is None:
+            person = Participant(card_number=row.card_number or Participant.new_card_number(), family=family,
+                                 name=row.name, sex=row.sex, birth_date=row.birth_date, phone=row.phone,
+                                 relationship=row.relationship, registered_on=self.today)
+            person.nik = row.nik
+            person.save()
+            return "created", family_event
+        changed = self.update_participant(person, family, row) or family_event is not None
+        return "updated" if changed else "unchanged", family_event
+
+    def create_family(self, row):
+        family = Family.create(
+            kk_number=row.kk_number, segment=row.segment, care_class=row.care_class, district=row.district,
+            address=row.address, fktp=row.fktp, employer=row.employer, registered_on=self.today,
+            cover_start=contributions.month_of(self.today))
+        self.issue_va(family)
+        return family
+
+    def issue_va(self, family):
+        # A dry run asks no one for a number: a bank's issuer would hand out a real one.
+        if family.segment in contributions.FAMILY_VA and not family.va_number and not self.dry_run:
+            family.va_number = payments.va_issuer().issue(family)
+            family.save()
+
+    def update_family(self, family, row):
+        """Apply the family columns that differ, each recorded as a MembershipChange. An empty
+        optional column (care_class of PPU, fktp_code, employer) keeps what is stored."""
+        changes = []  # (field, old as shown, new as shown)
+        for name, old, new, value in (
+            ("segment", family.segment, row.segment, row.segment),
+            ("care_class", family.care_class, row.care_class, row.care_class),
+            ("district", family.district_code, row.district.code, row.district),
+            ("address", family.address, row.address, row.address),
+            ("fktp", family.fktp_id and family.fktp.code, row.fktp and row.fktp.code, row.fktp),
+            ("employer", family.employer, row.employer, row.employer),
+        ):
+            if new not in (None, "") and old != new:
+                changes.append((name, old, new))
+                setattr(family, name, value)
+        if not changes:
+            return False
+        for name, old, new in changes:
+            MembershipChange.record(family, name, old, new, effective_on=self.today)
+        names = {name for name, _, _ in changes}
+        if "fktp" in names:
+            family.fktp_changed_on = self.today
+        if "care_class" in names:
+            family.class_changed_on = self.today
+        family.save()
+        self.issue_va(family)
+        return True
+
+    def update_participant(self, person, family, row):
+        wanted = {"name": row.name, "sex": row.sex, "birth_date": row.birth_date,
+                  "relationship": row.relationship, "phone": row.phone}
+        changes = [(name, getattr(person, name), new) for name, new in wanted.items()
+                   if new != "" and getattr(person, name) != new]
+        for name, old, new in changes:
+            MembershipChange.record(family, name, old, new, effective_on=self.today, participant=person)
+            setattr(person, name, new)
+        if changes:
+            person.save()
+        return bool(changes)
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def run(self, header, records):
+        for line, fields in records:
+            try:
+                row = self.parse(line, header, fields)
+                self.check_within_file(row)
+                with write_lock():
+                    outcome, family_event = self.apply(row)
+            except _Refused as refused:
+                self.report.add(line, refused.outcome, refused.reason)
+            except IntegrityError:  # a concurrent writer got there first: only this row is undone
+                self.report.add(line, "invalid", "gagal disimpan: bentrok dengan data yang sudah ada")
+            else:
+                self.founders.setdefault(row.kk_number, (line, row.family_values))
+                self.report.add(line, outcome, "; ".join(row.warnings))
+                if family_event == "created":
+                    self.report.families_created += 1
+                elif family_event == "updated":
+                    self.report.families_updated += 1
+
+
+def import_participants(path_or_file, dry_run=False):
+    """Upsert families and participants from an office CSV (README: "Office batch import").
+
+    Each row is applied in its own transaction, so a bad row never undoes the good ones, and
+    running the same file again changes nothing. A dry run does all of it inside one transaction
+    that is rolled back, so its report is the one a real run would give. Needs an app context.
+    Raises ImportFileError (nothing imported) when the file cannot be read or its header is wrong.
+    """
+    given = getattr(path_or_file, "name", path_or_file)
+    name = Path(given).name if isinstance(given, (str, Path)) else "upload"
+    header, records = _records(_read_text(path_or_file))
+    report = ImportReport(name, dry_run)
+    run = _ParticipantImport(report, dry_run)
+    if dry_run:
+        with write_lock() as transaction:
+            run.run(header, records)
+            transaction.rollback()
+        return report
+    run.run(header, records)
+    counts = report.counts
+    with db.atomic():
+        audit(None, "participants_imported", f"file:{name}"[:60], **counts,
+              families_created=report.families_created, families_updated=report.families_updated)
+    return report

@@ -1,0 +1,124 @@
+"""Accounts and the audit log."""
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    JOIN,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from app.core import clock, security
+from app.models.base import BaseModel
+from app.models.facilities import Facility
+from app.models.membership import Participant
+from app.rules import identity
+
+ROLES = ("peserta", "fasilitator", "petugas_faskes", "petugas_bpjs", "admin")
+STAFF_ROLES = ROLES[1:]
+#: who works the officer side (queues, look-ups, decisions)
+OFFICER_ROLES = ("petugas_bpjs", "admin")
+
+
+class User(BaseModel, UserMixin):
+    """An account: a participant signs in by NIK or card number, staff by username."""
+
+    username = CharField(unique=True, null=True, max_length=40)
+    participant = ForeignKeyField(Participant, unique=True, null=True)
+    role = CharField(max_length=20)
+    facility = ForeignKeyField(Facility, null=True)  # petugas_faskes work at one facility
+    password_hash = CharField(max_length=200)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    #: part of the session id: bumping it signs the account out everywhere.
+    session_version = IntegerField(default=1)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+    last_login_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "account"  # "user" is reserved in PostgreSQL
+
+    def get_id(self):
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @classmethod
+    def from_session_id(cls, session_id):
+        user_id, _, version = session_id.partition(".")
+        if not (identity.is_digits(user_id) and identity.is_digits(version)):
+            return None
+        user = cls.get_or_none(cls.id == int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+    @classmethod
+    def for_identifier(cls, identifier):
+        """The account behind a NIK, a card number or a staff username, or None."""
+        value = identity.normalize_number(identifier)
+        kind = identity.identifier_kind(identifier)
+        if kind == "username":
+            return cls.get_or_none(cls.username == identifier.strip().lower())
+        if kind == "bad_number":
+            return None
+        participant = Participant.by_nik(value) if kind == "nik" else Participant.by_card(value)
+        return participant and cls.get_or_none(cls.participant == participant)
+
+    @property
+    def display_name(self):
+        return self.participant.name if self.participant_id else self.username
+
+    def is_locked(self, moment):
+        return self.locked_until is not None and self.locked_until > moment
+
+    def set_password(self, password):
+        self.password_hash = security.hash_password(password)
+
+
+class AuditLog(BaseModel):
+    """Jejak audit: append-only (database triggers refuse UPDATE and DELETE).
+
+    `subject` names what was touched ("user:3", "participant:12"); `on_behalf_of` is the participant
+    whose data it was, so they can read who saw or changed it. Never a password or a plain NIK.
+    """
+
+    at = DateTimeField(default=clock.now, index=True)
+    actor = ForeignKeyField(User, null=True, backref="actions")
+    action = CharField(max_length=40)
+    subject = CharField(max_length=60, default="", index=True)
+    on_behalf_of = ForeignKeyField(Participant, null=True, backref="audit_entries")
+    ip = CharField(max_length=45, default="")
+    detail = TextField(default="")
+
+    @classmethod
+    def record(cls, actor, action, subject="", on_behalf_of=None, ip="", **detail):
+        return cls.create(
+            actor=actor, action=action, subject=subject, on_behalf_of=on_behalf_of, ip=ip,
+            detail=json.dumps(detail, sort_keys=True, default=str) if detail else "",
+        )
+
+    @classmethod
+    def previous_sign_in(cls, user):
+        """The sign-in before the current one ("terakhir masuk"), or None on the first."""
+        return (cls.select().where((cls.actor == user) & (cls.action == "sign_in"))
+                .order_by(cls.id.desc()).offset(1).first())
+
+    @classmethod
+    def trail(cls, user, limit=50):
+        """What happened to a person's account and data, newest first (bounded)."""
+        where = (cls.actor == user) | (cls.subject == f"user:{user.id}")
+        if user.participant_id:
+            where |= cls.on_behalf_of == user.participant_id
+        actor_person = Participant.alias()
+        return (cls.select(cls, User, actor_person)
+                .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
+                .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
+                .where(where).order_by(cls.at.desc(), cls.id.desc()).limit(limit))

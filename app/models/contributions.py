@@ -1,0 +1,143 @@
+"""Iuran: payments, their allocations to months, rate versions, REHAB, auto-debit, callbacks."""
+from flask import g, has_app_context
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+from app.core import clock
+from app.models.accounts import User
+from app.models.base import BaseModel
+from app.models.membership import Family
+from app.rules import contributions
+
+
+class Payment(BaseModel):
+    """Pembayaran iuran as reported by a payment channel, applied exactly once.
+
+    status: "applied" (allocated to the family's months, the rest kept as its credit),
+    "unmatched" (unknown VA or an amount that cannot be applied: an officer assigns or refunds it),
+    "refunded".
+    """
+
+    STATUSES = ("applied", "unmatched", "refunded")
+
+    family = ForeignKeyField(Family, null=True, backref="payments")  # None: VA not matched
+    va_number = CharField(max_length=20)
+    amount = IntegerField()
+    channel = CharField(max_length=30)
+    reference = CharField(max_length=64)
+    paid_at = DateTimeField()
+    received_at = DateTimeField(default=clock.now)
+    status = CharField(max_length=10, default="applied")
+    unmatched_reason = CharField(max_length=30, default="")  # unknown_va, amount_mismatch
+    resolved_by = ForeignKeyField(User, null=True)
+    resolved_at = DateTimeField(null=True)
+    resolution_note = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("channel", "reference"), True),
+            (("family", "paid_at"), False),
+            (("status", "received_at"), False),
+        )
+
+
+class Allocation(BaseModel):
+    """The part of a payment applied to one month of a family's contributions (oldest first)."""
+
+    payment = ForeignKeyField(Payment, backref="allocations")
+    family = ForeignKeyField(Family, backref="allocations")
+    month = DateField()  # first day of the month paid for
+    amount = IntegerField()
+
+    class Meta:
+        indexes = ((("family", "month"), False),)
+
+
+class RateVersion(BaseModel):
+    """Versi tarif iuran: the dated rate tables bills and the tariff page are computed from.
+
+    The two versions the rules ship with are inserted by the migration; admins add later ones.
+    """
+
+    effective_from = DateField(unique=True)
+    class1 = IntegerField()
+    class2 = IntegerField()
+    class3 = IntegerField()
+    class3_government_share = IntegerField()
+    pbi_rate = IntegerField()
+    ppu_employer_percent = SmallIntegerField(default=4)
+    ppu_worker_percent = SmallIntegerField(default=1)
+    ppu_wage_ceiling = IntegerField(default=12_000_000)
+    created_by = ForeignKeyField(User, null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    def as_rule(self):
+        return contributions.RateTable(
+            self.effective_from, {1: self.class1, 2: self.class2, 3: self.class3},
+            self.class3_government_share, self.pbi_rate, self.ppu_employer_percent,
+            self.ppu_worker_percent, self.ppu_wage_ceiling)
+
+    @classmethod
+    def latest(cls):
+        return cls.select().order_by(cls.effective_from.desc()).first()
+
+    @classmethod
+    def tables(cls):
+        """Every version as a rules RateTable, oldest first (cached for the request)."""
+        cached = g.get("rate_tables") if has_app_context() else None
+        if cached is None:
+            cached = tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
+            if has_app_context():
+                g.rate_tables = cached
+        return cached
+
+
+class RehabPlan(BaseModel):
+    """Rencana pembayaran bertahap (REHAB): arrears paid in up to 12 monthly instalments."""
+
+    STATUSES = ("aktif", "lunas", "batal")
+
+    family = ForeignKeyField(Family, backref="rehab_plans")
+    created_at = DateTimeField(default=clock.now)
+    created_by = ForeignKeyField(User, null=True)
+    arrears_months = SmallIntegerField()
+    total = IntegerField()  # arrears + the current month when the plan was made
+    status = CharField(max_length=6, default="aktif", index=True)
+
+
+class RehabInstalment(BaseModel):
+    plan = ForeignKeyField(RehabPlan, backref="instalments")
+    number = SmallIntegerField()
+    due_on = DateField()
+    amount = IntegerField()
+
+
+class AutoDebit(BaseModel):
+    """Autodebet registration: the bank or channel debits the family's contribution on day 5 or 20."""
+
+    family = ForeignKeyField(Family, backref="auto_debits")
+    channel = CharField(max_length=30)
+    account_hint = CharField(max_length=20)  # only the last digits are kept ("****1234")
+    debit_day = SmallIntegerField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+    created_by = ForeignKeyField(User, null=True)
+
+
+class CallbackEvent(BaseModel):
+    """Every payment callback received, accepted or not (the API's own audit trail)."""
+
+    received_at = DateTimeField(default=clock.now, index=True)
+    channel = CharField(max_length=30, default="")
+    reference = CharField(max_length=64, default="")
+    outcome = CharField(max_length=20)  # applied, unmatched, duplicate, bad_signature, stale, malformed, ...
+    ip = CharField(max_length=45, default="")
+    detail = TextField(default="")

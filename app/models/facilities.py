@@ -1,0 +1,110 @@
+"""Faskes: facilities, their services, opening hours and beds."""
+from peewee import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    DeferredForeignKey,
+    DoubleField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+from app.core import clock
+from app.models.base import BaseModel, _under
+from app.models.regions import Region
+from app.rules import facilities as facility_rules
+
+
+class Facility(BaseModel):
+    """Fasilitas kesehatan (faskes): where people are treated, with services, hours, beds, poli."""
+
+    KINDS = (
+        "puskesmas", "klinik_pratama", "klinik_utama", "dokter_praktik", "dokter_gigi",
+        "rumah_sakit", "apotek", "optik", "laboratorium",
+    )
+    FKTP_KINDS = facility_rules.FKTP_KINDS
+
+    code = CharField(unique=True, max_length=20)
+    name = CharField(max_length=150)
+    #: the name as searched: lower case, without "RS"/"Rumah Sakit"/"Puskesmas"/"PKM" prefixes
+    search_name = CharField(max_length=150, default="", index=True)
+    kind = CharField(max_length=20, index=True)
+    hospital_class = CharField(max_length=12, default="")  # A, B, C, D, D PRATAMA
+    province_code = CharField(max_length=2, default="", index=True)
+    regency_code = CharField(max_length=5, default="", index=True)
+    district = ForeignKeyField(Region, null=True, column_name="district_code")
+    address = TextField(default="")
+    phone = CharField(max_length=30, default="")
+    latitude = DoubleField(null=True)
+    longitude = DoubleField(null=True)
+    is_partner = BooleanField(default=True)  # mitra BPJS
+    source = CharField(max_length=20, default="demo")  # which list it was imported from
+    updated_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("latitude", "longitude"), False),)
+
+    @classmethod
+    def fktp_near(cls, home_district, area_code=None, limit=15):
+        """Partner FKTPs in `area_code` (a district, a regency or a province code; by default the
+        home district's province), nearest first: the home district, then the rest of its regency,
+        then the rest of the province. Never another province."""
+        province, regency = home_district[:2], home_district[:5]
+        area = area_code or province
+        if area[:2] != province:
+            return []
+        closeness = Case(None, [(cls.district == home_district, 0),
+                                (_under(cls.district, regency), 1)], 2)
+        return list(cls.select(cls, Region).join(Region)
+                    .where(cls.kind.in_(cls.FKTP_KINDS), cls.is_partner == True,  # noqa: E712
+                           (cls.district == area) | _under(cls.district, area))
+                    .order_by(closeness, Region.name, cls.name, cls.id).limit(limit))
+
+    def fktp_problem(self, home_district):
+        """None when a family living in `home_district` may register here, else "not_fktp" or
+        "other_province" (a forged choice meets the same check)."""
+        if self.kind not in self.FKTP_KINDS or not self.is_partner:
+            return "not_fktp"
+        if not (self.district_code or "").startswith(home_district[:2] + "."):
+            return "other_province"
+        return None
+
+
+class FacilityService(BaseModel):
+    """A service a facility offers (layanan): igd_24_jam, poli_gigi, persalinan, apotek_prb, …"""
+
+    facility = ForeignKeyField(Facility, backref="services", on_delete="CASCADE")
+    service = CharField(max_length=30)
+
+    class Meta:
+        #: (service, facility) serves "which facilities offer X" inside a nearest search
+        indexes = ((("facility", "service"), True), (("service", "facility"), False))
+
+
+class OpeningHours(BaseModel):
+    """Jam buka per weekday (0 = Monday); a missing day means closed."""
+
+    facility = ForeignKeyField(Facility, backref="hours", on_delete="CASCADE")
+    weekday = SmallIntegerField()
+    opens = CharField(max_length=5)  # "07:30"
+    closes = CharField(max_length=5)
+
+    class Meta:
+        indexes = ((("facility", "weekday"), True),)
+
+
+class BedAvailability(BaseModel):
+    """Ketersediaan tempat tidur per class at a hospital, as last reported by its staff."""
+
+    facility = ForeignKeyField(Facility, backref="beds", on_delete="CASCADE")
+    bed_class = CharField(max_length=20)  # kelas_1, kelas_2, kelas_3, vip, icu, nicu, picu, isolasi
+    available = IntegerField()
+    total = IntegerField()
+    updated_at = DateTimeField(default=clock.now)
+    updated_by = DeferredForeignKey("User", null=True)  # accounts are defined after facilities
+
+    class Meta:
+        indexes = ((("facility", "bed_class"), True),)

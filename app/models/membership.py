@@ -1,0 +1,199 @@
+"""Kepesertaan: families (KK) and participants."""
+import secrets
+
+from peewee import (
+    CharField,
+    DateField,
+    ForeignKeyField,
+    SmallIntegerField,
+    TextField,
+    fn,
+)
+
+from app import models  # payments and rates refer to Family: read at call time
+from app.core import clock, security
+from app.models.base import BaseModel
+from app.models.facilities import Facility
+from app.models.regions import Region
+from app.rules import contributions, identity
+
+
+class Family(BaseModel):
+    """Keluarga, by Kartu Keluarga (KK) number. PBPU families pay for every member via one VA."""
+
+    SEGMENTS = ("PBI", "PPU", "PBPU", "BP")
+
+    kk_number = CharField(unique=True, max_length=16)
+    segment = CharField(max_length=4)
+    care_class = SmallIntegerField(null=True)  # kelas rawat 1, 2, 3
+    #: a class change takes effect from the next month: until then it waits here
+    next_care_class = SmallIntegerField(null=True)
+    next_care_class_from = DateField(null=True)
+    district = ForeignKeyField(Region, null=True, column_name="district_code")
+    address = TextField(default="")
+    fktp = ForeignKeyField(Facility, null=True)  # registered first-level facility
+    va_number = CharField(unique=True, null=True, max_length=20)
+    employer = CharField(max_length=150, default="")  # PPU: who pays
+    registered_on = DateField()
+    #: first month the family pays for (first of a month); None until registration completes
+    cover_start = DateField(null=True)
+    fktp_changed_on = DateField(null=True)
+    class_changed_on = DateField(null=True)
+    #: set by an officer for a reason other than arrears (e.g. "pindah_segmen", "data_tidak_valid")
+    inactive_reason = CharField(max_length=40, null=True)
+
+    def care_class_on(self, day):
+        if self.next_care_class and self.next_care_class_from and day >= self.next_care_class_from:
+            return self.next_care_class
+        return self.care_class
+
+    def head(self):
+        """The member who acts for the family (and reads its audit trail): the kepala keluarga,
+        else the first member registered."""
+        members = Participant.select().where(Participant.family == self)
+        return (members.where(Participant.relationship == "kepala").order_by(Participant.id).first()
+                or members.order_by(Participant.id).first())
+
+    def member_count(self):
+        return Participant.select().where(Participant.family == self).count()
+
+    def member_dates(self):
+        """When each member joined the family card (None: from the start)."""
+        return [p.registered_on for p in
+                Participant.select(Participant.registered_on).where(Participant.family == self)]
+
+    def monthly_due(self, month, member_dates=None, tables=None):
+        """What the family owes through its VA for `month` (0 for PBI and PPU), for the members on
+        the card that month: a member added later never changes a month already billed."""
+        dates = self.member_dates() if member_dates is None else member_dates
+        next_month = contributions.add_months(contributions.month_of(month), 1)
+        members = sum(1 for joined in dates if joined is None or joined < next_month)
+        return contributions.family_monthly_due(
+            self.segment, self.care_class_on(month), max(members, 1), month, tables or models.RateVersion.tables())
+
+    def allocated_by_month(self):
+        """month → rupiah applied to it so far."""
+        rows = (models.Allocation.select(models.Allocation.month, fn.SUM(models.Allocation.amount).alias("total"))
+                .where(models.Allocation.family == self).group_by(models.Allocation.month).namedtuples())
+        return {row.month: row.total for row in rows}
+
+    def outstanding(self, through):
+        """[(month, rupiah still owed)] from the cover start through the month `through`, oldest
+        first; empty for PBI and PPU (the government or the employer pays)."""
+        if self.cover_start is None or self.segment not in contributions.FAMILY_VA:
+            return []
+        allocated, members, tables = self.allocated_by_month(), self.member_dates(), models.RateVersion.tables()
+        owed = ((month, self.monthly_due(month, members, tables) - allocated.get(month, 0))
+                for month in contributions.months_from(self.cover_start, contributions.month_of(through)))
+        return [(month, amount) for month, amount in owed if amount > 0]
+
+    def credit(self):
+        """Rupiah paid in but not (yet) applied to any month: kept for this family only."""
+        paid = (models.Payment.select(fn.COALESCE(fn.SUM(models.Payment.amount), 0))
+                .where((models.Payment.family == self) & (models.Payment.status == "applied")).scalar())
+        applied = models.Allocation.select(fn.COALESCE(fn.SUM(models.Allocation.amount), 0)).where(
+            models.Allocation.family == self).scalar()
+        return paid - applied
+
+    def paid_months(self):
+        """month → the date (WIB) it became fully paid, from the allocations of its payments."""
+        members, tables = self.member_dates(), models.RateVersion.tables()
+        totals, dues, paid = {}, {}, {}
+        rows = (models.Allocation.select(models.Allocation.month, models.Allocation.amount, models.Payment.paid_at)
+                .join(models.Payment).where(models.Allocation.family == self)
+                .order_by(models.Payment.paid_at, models.Allocation.id).tuples())
+        for month, amount, paid_at in rows:
+            if month in paid:
+                continue
+            totals[month] = totals.get(month, 0) + amount
+            if month not in dues:
+                dues[month] = self.monthly_due(month, members, tables)
+            if totals[month] >= dues[month]:
+                paid[month] = clock.to_wib(paid_at).date()
+        return paid
+
+    def status_on(self, day, paid=None, ignore_reason=False):
+        """aktif / nonaktif_tunggakan / menunggu_pembayaran / nonaktif_lain, from payments and rules
+        (`paid`: paid_months() when the caller has it already; `ignore_reason`: the payment standing
+        alone, even when an officer set the family inactive for another reason)."""
+        return contributions.status_on(
+            day, self.segment, self.cover_start, self.paid_months() if paid is None else paid,
+            None if ignore_reason else self.inactive_reason, aktif_since=False)
+
+
+class Participant(BaseModel):
+    """Peserta. The NIK is stored only encrypted, and found through its keyed blind index."""
+
+    SEXES = ("L", "P")
+    RELATIONSHIPS = ("kepala", "suami", "istri", "anak", "lainnya")
+
+    card_number = CharField(unique=True, max_length=13)
+    nik_encrypted = TextField()
+    nik_index = CharField(unique=True, max_length=64)
+    name = CharField(max_length=100)
+    sex = CharField(max_length=1)
+    birth_date = DateField()
+    phone = CharField(max_length=20, default="")
+    family = ForeignKeyField(Family, backref="members")
+    relationship = CharField(max_length=10, default="kepala")
+    registered_on = DateField(null=True)
+    #: set by an officer when this member is inactive for a reason other than arrears ("meninggal")
+    inactive_reason = CharField(max_length=40, null=True)
+
+    class Meta:
+        indexes = ((("birth_date",), False),)
+
+    @property
+    def nik(self):
+        return security.decrypt(self.nik_encrypted, "nik")
+
+    @nik.setter
+    def nik(self, value):
+        self.nik_encrypted = security.encrypt(value, "nik")
+        self.nik_index = security.blind_index(value, "nik")
+
+    @property
+    def masked_nik(self):
+        return identity.mask_nik(self.nik)
+
+    @classmethod
+    def by_nik(cls, nik):
+        return cls.get_or_none(cls.nik_index == security.blind_index(nik, "nik"))
+
+    @classmethod
+    def by_card(cls, card_number):
+        return cls.get_or_none(cls.card_number == card_number)
+
+    @classmethod
+    def new_card_number(cls):
+        """A fresh 13-digit card number (noka): "0002" and 9 random digits not yet in use."""
+        while True:
+            card = f"0002{secrets.randbelow(10**9):09d}"
+            if not cls.select().where(cls.card_number == card).exists():
+                return card
+
+    @property
+    def is_head(self):
+        """Kepala keluarga: may act for every member of the family."""
+        return self.relationship == "kepala"
+
+    def relative(self, participant_id):
+        """The member of this participant's family with that id, or None: another family's ids do
+        not exist for them (the one check behind every URL that names a family member)."""
+        member = Participant.get_or_none(Participant.id == participant_id) if participant_id else None
+        return member if member is not None and member.family_id == self.family_id else None
+
+    def may_act_for(self, member):
+        """Anyone for themselves; the family head for every member of their family."""
+        return member.id == self.id or (self.is_head and member.family_id == self.family_id)
+
+    def status_on(self, day, family_status=None):
+        """The family's status, unless this member is inactive for a reason of their own."""
+        if self.inactive_reason:
+            return contributions.Status("nonaktif_lain", None, (), self.inactive_reason)
+        return family_status or self.family.status_on(day)
+
+    def family_members(self):
+        order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
+        members = list(Participant.select().where(Participant.family == self.family_id))
+        return sorted(members, key=lambda p: (order.get(p.relationship, 9), p.birth_date))

@@ -1,0 +1,76 @@
+"""Wilayah: the Kemendagri region tree."""
+from peewee import (
+    CharField,
+    ForeignKeyField,
+    SmallIntegerField,
+)
+
+from app.models.base import BaseModel
+
+
+class Region(BaseModel):
+    """Wilayah: provinsi (level 1), kabupaten/kota (2), kecamatan (3), desa/kelurahan (4).
+
+    Kemendagri codes in dotted form ("32", "32.01", "32.01.05", "32.01.05.2001") are the keys.
+    """
+
+    PROVINCE, REGENCY, DISTRICT, VILLAGE = 1, 2, 3, 4
+
+    code = CharField(primary_key=True, max_length=13)
+    parent = ForeignKeyField("self", null=True, backref="children", column_name="parent_code")
+    level = SmallIntegerField(index=True)
+    name = CharField(max_length=100)
+    kind = CharField(max_length=20, default="")  # kabupaten, kota, desa, kelurahan, desa_adat
+
+    @classmethod
+    def provinces(cls):
+        return cls.select().where(cls.level == cls.PROVINCE).order_by(cls.name)
+
+    @classmethod
+    def children_of(cls, code):
+        return cls.select().where(cls.parent == code).order_by(cls.name)
+
+    @classmethod
+    def lookup(cls, code, level):
+        """The region with this code at this level, or None (never raises on bad input)."""
+        if not code or len(code) > 13:
+            return None
+        return cls.get_or_none((cls.code == code) & (cls.level == level))
+
+    def lineage(self):
+        """[province, regency, …, self], walking up by code prefixes (one query)."""
+        parts = self.code.split(".")
+        codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
+        return [found[c] for c in codes if c in found]
+
+
+class RegionChoice:
+    """A province → regency → district choice from request arguments, each checked against the
+    one above it; an unknown or mismatched code is dropped and flagged (`invalid`)."""
+
+    FIELDS = ("provinsi", "kabupaten", "kecamatan")
+
+    def __init__(self, args):
+        self.invalid = False
+        chosen = []
+        for level, name in enumerate(self.FIELDS, start=Region.PROVINCE):
+            code = (args.get(name) or "").strip()
+            parent = chosen[-1] if chosen else None
+            region = None
+            if code and (parent is not None or level == Region.PROVINCE):
+                region = Region.lookup(code, level)
+                if region is not None and parent is not None and region.parent_code != parent.code:
+                    region = None
+            self.invalid |= bool(code) and region is None
+            chosen.append(region)
+        self.province, self.regency, self.district = chosen
+
+    def levels(self):
+        """(field name, options, selected) for each select that can be shown now."""
+        rows = [(self.FIELDS[0], Region.provinces(), self.province)]
+        if self.province:
+            rows.append((self.FIELDS[1], Region.children_of(self.province.code), self.regency))
+        if self.regency:
+            rows.append((self.FIELDS[2], Region.children_of(self.regency.code), self.district))
+        return rows

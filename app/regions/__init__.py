@@ -1,0 +1,6 @@
+"""Wilayah: the province → regency → district picker that works without JavaScript."""
+from flask import Blueprint
+
+bp = Blueprint("regions", __name__)
+
+from app.regions import views  # noqa: E402,F401  (registers the routes)

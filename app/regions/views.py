@@ -1,0 +1,15 @@
+"""Wilayah: the province → regency → district picker, usable on its own and inside other forms."""
+from flask import request
+
+from app.core.auth import public
+from app.core.rendering import render
+from app.models import Region, RegionChoice
+from app.regions import bp
+
+
+@bp.get("/wilayah")
+@public
+def picker():
+    choice = RegionChoice(request.args)
+    villages = Region.children_of(choice.district.code) if choice.district else []
+    return render("regions/picker.html", "regions/_picker.html", choice=choice, villages=villages)

@@ -1,1 +1,0 @@
-"""One blueprint per area: module = blueprint = template folder = URL prefix."""

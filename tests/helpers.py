@@ -1,0 +1,198 @@
+"""What many tests share: the demo accounts, a signed-in client, CSRF posts, parsed pages, the
+"error next to the field" assertion, the page-budget crawler, and the race harness. Tests import
+from here, never from another test module.
+"""
+import gzip
+import threading
+import uuid
+from datetime import date
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import html5lib
+from bs4 import BeautifulSoup
+
+from app.core import clock, demo
+from app.models import Family, Participant
+from app.rules.contributions import add_months, month_of
+
+#: role → (identifier, password) of the demo accounts (README).
+DEMO_ACCOUNTS = {
+    "peserta": ("0001000000001", demo.PASSWORD),
+    "peserta_lunas": ("0001000000002", demo.PASSWORD),
+    "fasilitator": ("fasilitator", demo.PASSWORD),
+    "petugas_faskes": ("faskes", demo.PASSWORD),
+    "petugas_faskes_rs": ("faskesrs", demo.PASSWORD),  # at a hospital: the beds form
+    "petugas_bpjs": ("petugas", demo.PASSWORD),
+    "admin": ("admin", demo.PASSWORD),
+}
+
+
+def page(response):
+    """Parsed HTML of a response."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(client, path="/masuk"):
+    return page(client.get(path)).find("input", {"name": "csrf_token"})["value"]
+
+
+def sign_in(client, identifier, password=demo.PASSWORD, **extra):
+    return client.post("/masuk", data={"identifier": identifier, "password": password,
+                                       "csrf_token": csrf_token(client), **extra})
+
+
+def signed_in_client(app, role):
+    client = app.test_client()
+    response = sign_in(client, *DEMO_ACCOUNTS[role])
+    assert response.status_code == 303, f"demo {role} could not sign in"
+    return client
+
+
+def csrf_post(client, path, data=None, form_page=None, **kwargs):
+    """POST `data` to `path` with a fresh CSRF token (read from `form_page`, by default `path`)."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, form_page or path)}, **kwargs)
+
+
+def field_error(response, name):
+    """The error shown next to the field `name` (the macro's `<p class="error" id="<id>-error">`,
+    which the field names in aria-describedby), or "" when there is none."""
+    soup = page(response)
+    field = soup.find(attrs={"name": name})
+    assert field is not None, f"no field {name!r} on the page"
+    errors = [soup.find(id=i) for i in (field.get("aria-describedby") or "").split() if i.endswith("-error")]
+    return " ".join(e.get_text(" ", strip=True) for e in errors if e is not None)
+
+
+def run_together(workers, *args):
+    """Start every callable in `workers` (each with *args) at the same moment in its own thread;
+    returns their results in order, re-raising the first exception."""
+    barrier = threading.Barrier(len(workers))
+    results, errors = [None] * len(workers), []
+
+    def run(index, work):
+        barrier.wait()
+        try:
+            results[index] = work(*args)
+        except BaseException as error:  # noqa: BLE001  (handed back to the test)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+# --- families for money tests ------------------------------------------------------------------
+
+#: the demo families' VAs; family 1 owes this much to be AKTIF again
+FAMILY_1_VA, FAMILY_2_VA = "8888800000000001", "8888800000000002"
+REACTIVATION = 420_000  # 3 months of arrears + the current month, 3 members × Rp35.000
+
+
+def new_family(segment="PBPU", care_class=3, members=1, months_unpaid=3):
+    """A family of its own (unique KK and VA), so committed tests leave the demo families alone."""
+    cover = add_months(month_of(clock.today()), -months_unpaid)
+    fam = Family.create(kk_number=f"99{uuid.uuid4().int % 10**14:014d}", segment=segment,
+                        care_class=care_class if segment != "PPU" else None,
+                        va_number=f"77777{uuid.uuid4().int % 10**11:011d}", registered_on=cover,
+                        cover_start=cover)
+    for _ in range(members):
+        person = Participant(card_number=Participant.new_card_number(), name="Peserta Uji", sex="L",
+                             birth_date=date(1990, 1, 1), family=fam, relationship="kepala")
+        person.nik = f"32{uuid.uuid4().int % 10**14:014d}"
+        person.save()
+    return fam
+
+
+# --- the page budget and the crawler ------------------------------------------------------------
+
+PAGE_BUDGET = 14_000
+MAX_PAGES = 400
+
+
+def transfer_size(response):
+    """Bytes on the wire: status line, headers and the (compressed) body."""
+    head = f"HTTP/1.1 {response.status}\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in response.headers.items()) + "\r\n"
+    return len(head.encode()) + len(response.get_data())
+
+
+def decoded(response):
+    body = response.get_data()
+    return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+
+
+def internal(base, href):
+    if not href or href.startswith(("#", "tel:", "mailto:", "sms:", "data:")):
+        return None
+    target = urlsplit(urljoin(base, href))
+    if target.netloc not in ("", "localhost"):
+        return None
+    return target.path + (f"?{target.query}" if target.query else "")
+
+
+def get_form_urls(base, soup):
+    for form in soup.find_all("form", method=lambda m: (m or "").lower() == "get"):
+        fields = {}
+        for select in form.find_all("select"):
+            options = [o.get("value") for o in select.find_all("option") if o.get("value")]
+            if options:
+                fields[select["name"]] = options[0]
+        for field in form.find_all("input", attrs={"name": True}):
+            if field.get("type") not in ("submit", "button"):
+                fields[field["name"]] = field.get("value", "")
+        action = internal(base, form.get("action"))
+        if action:
+            yield f"{action.split('?')[0]}?{urlencode(fields)}"
+
+
+def crawl(client):
+    """Yield (url, response, soup) for every HTML page reachable from /."""
+    queue, seen = ["/"], set()
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(internal(url, response.headers["Location"]))
+            continue
+        if not response.mimetype == "text/html":
+            yield url, response, None
+            continue
+        soup = BeautifulSoup(decoded(response), "html.parser")
+        yield url, response, soup
+        links = [internal(url, a.get("href")) for a in soup.find_all("a")]
+        queue.extend(link for link in links + list(get_form_urls(url, soup)) if link and link not in seen)
+
+
+def page_problems(url, response, soup):
+    problems = []
+    if response.status_code >= 500 or response.status_code == 404:
+        problems.append(f"status {response.status_code}")
+    if soup is None:
+        return problems
+    size = transfer_size(response)
+    if size > PAGE_BUDGET:
+        problems.append(f"{size} bytes > {PAGE_BUDGET}")
+    try:
+        html5lib.HTMLParser(strict=True).parse(decoded(response))
+    except html5lib.html5parser.ParseError as error:
+        problems.append(f"invalid HTML: {error}")
+    if not (soup.title and soup.title.get_text(strip=True)):
+        problems.append("no <title>")
+    if not (soup.html and soup.html.get("lang")):
+        problems.append("no lang")
+    for form in soup.find_all("form"):
+        if not form.get("method") or not form.get("action"):
+            problems.append(f"form without method/action: {form.get('id') or form.get('action')}")
+        if (form.get("method") or "").lower() == "post" and not form.find("input", {"name": "csrf_token"}):
+            problems.append(f"POST form without CSRF field: {form.get('action')}")
+    return problems
+
+

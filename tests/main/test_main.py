@@ -1,0 +1,214 @@
+"""Layout, language, errors, health check, security headers, static files and the htmx contract."""
+import pytest
+
+from app import create_app
+from app.core import assets
+from tests.helpers import csrf_token, page, sign_in
+
+
+def config_of(app, **overrides):
+    return {**{k: v for k, v in app.config.items() if k.isupper()}, **overrides}
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+def test_home_explains_the_site_with_a_numbered_keypad_menu(client):
+    html = page(client.get("/"))
+    assert html.html["lang"] == "id"
+    assert html.title.get_text() == "Layanan JKN untuk semua ponsel – JKN Lite"
+    assert "ponsel biasa, sinyal 2G" in html.main.get_text()
+    menu = html.select("nav ol.menu a")
+    keys = [" ".join(a.get("accesskey", [])) for a in menu]
+    assert keys == [str(i) if i < 10 else "" for i in range(1, len(menu) + 1)]
+    assert [a.b.get_text() for a in menu][:9] == keys[:9]
+    assert html.find("link", rel="icon")["href"] == "data:,"
+    assert not html.find("img") and not html.find("style") and not html.select("script:not([src])")
+
+
+def test_signed_in_menu_and_sign_out_button(client):
+    sign_in(client, "0001000000001")
+    html = page(client.get("/beranda"))
+    labels = [a.get_text(" ", strip=True) for a in html.select("nav ol.menu a")]
+    assert labels[:3] == ["1 Beranda saya", "2 Status kepesertaan", "3 Kartu digital"]
+    assert "Cari wilayah" in labels[-1]
+    button = html.select_one("nav form button")
+    assert button["accesskey"] == ["0"] and button.find_parent("form")["method"] == "post"
+
+
+def test_healthz_answers_ok_after_a_database_round_trip(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.mimetype, response.get_data(as_text=True)) == (200, "text/plain", "ok")
+
+
+def test_healthz_fails_when_the_database_is_gone(client, monkeypatch):
+    from app.core.db import make_database
+
+    monkeypatch.setattr("app.main.views.db", make_database("postgresql://nobody@127.0.0.1:1/none"))
+    response = client.get("/healthz")
+    assert response.status_code == 500
+    assert page(response).h1.get_text() == "Terjadi gangguan"
+
+
+# --- language ----------------------------------------------------------------------------------
+
+def test_english_is_selectable_and_sticks(client):
+    response = client.post("/bahasa", data={"lang": "en", "next": "/masuk", "csrf_token": csrf_token(client)})
+    assert (response.status_code, response.headers["Location"]) == (303, "/masuk")
+    html = page(client.get("/masuk"))
+    assert html.html["lang"] == "en"
+    assert html.h1.get_text() == "Sign in"
+    switch = html.select_one("footer button")
+    assert (switch["value"], switch.get_text()) == ("id", "Bahasa Indonesia")
+
+
+@pytest.mark.parametrize("lang", ["xx", "", "en-US", "<script>"])
+def test_unknown_language_is_a_400_in_indonesian(client, lang):
+    response = client.post("/bahasa", data={"lang": lang, "csrf_token": csrf_token(client)})
+    assert response.status_code == 400
+    assert page(response).html["lang"] == "id"
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.post("/bahasa", data={"lang": "en", "next": "https://jahat.example/",
+                                            "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_forged_language_cookie_falls_back_to_indonesian(client):
+    client.set_cookie("lang", "zz")
+    assert page(client.get("/")).html["lang"] == "id"
+
+
+def test_dates_follow_the_language(app):
+    from datetime import date
+
+    from app.core.formatting import date_id
+
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert date_id(date(2026, 5, 1)) == "1 May 2026"
+    with app.test_request_context():
+        assert date_id(date(2026, 5, 1)) == "1 Mei 2026"
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method,path,data,status,title", [
+    ("get", "/tidak-ada", None, 404, "Halaman tidak ditemukan"),
+    ("get", "/keluar", None, 405, "Cara membuka halaman salah"),
+    ("post", "/masuk", {}, 400, "Permintaan tidak dapat diproses"),
+    ("post", "/masuk", {"identifier": "x" * (4 * 1024 * 1024)}, 413, "Kiriman terlalu besar"),
+])
+def test_error_pages_are_indonesian_with_a_way_back(client, method, path, data, status, title):
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == status
+    html = page(response)
+    assert html.html["lang"] == "id" and html.h1.get_text() == title
+    assert html.main.find("a", href="/").get_text() == "Kembali ke beranda"
+
+
+def test_unexpected_errors_get_the_500_page(app):
+    other = create_app(config_of(app))
+
+    @other.get("/rusak")
+    def broken():
+        raise RuntimeError("boom")
+
+    broken.access = "public"
+    response = other.test_client().get("/rusak")
+    assert response.status_code == 500
+    assert page(response).h1.get_text() == "Terjadi gangguan"
+    assert "boom" not in response.get_data(as_text=True)
+
+
+def test_error_fragment_for_htmx(client):
+    response = client.get("/tidak-ada", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert page(response).find("html") is None
+    assert page(response).h1.get_text() == "Halaman tidak ditemukan"
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+def assert_security_headers(headers):
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("path", ["/", "/masuk", "/wilayah", "/healthz", "/tidak-ada"])
+def test_security_headers_and_vary_on_every_response(client, path):
+    response = client.get(path)
+    assert_security_headers(response.headers)
+    vary = {v.strip() for v in response.headers["Vary"].split(",")}
+    assert {"HX-Request", "HX-History-Restore-Request"} <= vary
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_personal_pages_are_not_stored_nor_kept_in_htmx_history(client):
+    public = client.get("/")
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    assert not page(public).find(attrs={"hx-history": "false"})
+    sign_in(client, "0001000000001")
+    personal = client.get("/beranda")
+    assert personal.headers["Cache-Control"] == "no-store"
+    assert page(personal).find(id="app")["hx-history"] == "false"
+
+
+# --- static files --------------------------------------------------------------------------------
+
+def test_css_is_fingerprinted_immutable_and_secured(client):
+    href = page(client.get("/")).find("link", rel="stylesheet")["href"]
+    assert href.startswith("/static/app.") and href.endswith(".css") and len(href.split(".")[1]) == 12
+    response = client.get(href)
+    assert response.status_code == 200 and b"box-sizing" in response.get_data()
+    assert response.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+    assert_security_headers(response.headers)
+    assert client.get("/static/app.css").status_code == 404  # only the fingerprinted name
+
+
+def test_htmx_is_optional(app, monkeypatch):
+    script = page(app.test_client().get("/")).find("script")
+    if assets.VENDOR["htmx.js"].exists():
+        assert script["defer"] is not None and script["src"].startswith("/static/htmx.")
+        assert app.test_client().get(script["src"]).headers["Cache-Control"].endswith("immutable")
+    monkeypatch.setitem(assets.VENDOR, "htmx.js", assets.ROOT / "no-such-file.js")
+    bare = create_app(config_of(app)).test_client()
+    html = page(bare.get("/"))
+    assert html.find("script") is None and html.find("meta", attrs={"name": "htmx-config"}) is None
+    assert sign_in(bare, "0001000000001").status_code == 303
+
+
+# --- the htmx contract ---------------------------------------------------------------------------
+
+def test_boosted_and_history_restore_requests_get_full_pages(client):
+    for extra in ({"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}):
+        html = page(client.get("/wilayah?provinsi=32", headers={"HX-Request": "true", **extra}))
+        assert html.find("html") and html.title
+
+
+def test_csrf_token_rides_in_hx_headers(client):
+    import json
+
+    wrapper = page(client.get("/masuk")).find(id="app")
+    assert wrapper["hx-boost"] == "true"
+    token = json.loads(wrapper["hx-headers"])["X-CSRFToken"]
+    response = client.post("/masuk", headers={"X-CSRFToken": token, "HX-Request": "true", "HX-Boosted": "true"},
+                           data={"identifier": "0001000000001", "password": "demo1234"})
+    assert response.status_code == 303
+
+
+def test_invalid_sign_in_via_htmx_returns_the_form_fragment_with_200(client):
+    token = csrf_token(client)
+    response = client.post("/masuk", headers={"HX-Request": "true", "X-CSRFToken": token},
+                           data={"identifier": "12", "password": "x"})
+    assert response.status_code == 200
+    html = page(response)
+    assert html.find("html") is None and html.find("form", id="sign-in")
+    assert html.select_one("#identifier-error")
+    assert len(response.get_data()) < 2048
