@@ -1,5 +1,6 @@
 """JKN Lite: the services of Mobile JKN as a tiny server-rendered website."""
 import importlib
+import pkgutil
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -32,7 +33,7 @@ def create_app(config=None):
     formatting.init_app(app)
     navigation.init_app(app)
 
-    for area in AREAS:
+    for area in areas():
         app.register_blueprint(importlib.import_module(f"app.{area}").bp)
 
     register_error_handlers(app)
@@ -48,9 +49,14 @@ def create_app(config=None):
     return app
 
 
-#: Every area package (app/<area>/: blueprint, views, forms, service), in registration order.
-AREAS = ("main", "accounts", "regions", "membership", "registration", "changes", "officer", "tariffs",
-         "admin", "contributions", "api", "facilities", "queue", "staff")
+#: app/<name>/ packages that are not areas: everything else in app/ with a blueprint is one
+NOT_AREAS = ("core", "models", "rules")
+
+
+def areas():
+    """Every area package (app/<area>/: blueprint, views, forms, service), in name order."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg and m.name not in NOT_AREAS
+                  and m.name not in ("static", "templates", "translations"))
 
 
 class DatabaseId(IntegerConverter):

@@ -31,9 +31,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core import clock
 from app import create_app
 from app.contributions import payments as service
+from app.core import clock
 from app.core.config import TestConfig
 from app.core.db import db
 from app.models import Allocation, Family, Participant, Payment

@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from peewee import chunked  # noqa: E402
 
-from app.facilities import service as facilities  # noqa: E402
+from app.core import labels
 from app.core.db import db, is_sqlite  # noqa: E402
+from app.facilities import service as facilities  # noqa: E402
 from app.facilities.importer import import_facilities  # noqa: E402
 from app.models import Facility, FacilityService, Region  # noqa: E402
 from app.rules.facilities import bounding_box, search_key  # noqa: E402
@@ -66,7 +67,7 @@ def add_synthetic(count, rng, batch=1000):
     """`count` facilities at random points in the bounding box, with 0-3 services each."""
     regencies = [code for (code,) in
                  Region.select(Region.code).where(Region.level == Region.REGENCY).tuples()]
-    services = list(facilities.SERVICE_LABELS)
+    services = list(labels.SERVICE_LABELS)
     kinds = list(PREFIXES)
     for start in range(0, count, batch):
         rows = []

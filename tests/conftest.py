@@ -1,10 +1,13 @@
 """One suite, two databases: `pytest --db=sqlite` (a WAL file) or `pytest --db=postgresql`
-(TEST_DATABASE_URL). The schema comes from the real migrations, the regions and demo data from the
+(a throwaway database on the server of TEST_DATABASE_URL). The schema comes from the real migrations, the regions and demo data from the
 real loaders, once per session; each test then runs inside a transaction that is rolled back.
 """
 import os
 import re
+import secrets
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg2
 import pytest
 
 from app import create_app
@@ -49,9 +52,33 @@ def build_app(url):
 
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
+    """SQLite: a file of this run's own. PostgreSQL: a database of this run's own, created on the
+    server of TEST_DATABASE_URL and dropped at the end, so two runs on one machine never meet."""
     if request.config.getoption("--db") == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    server = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    name = f"{urlsplit(server).path.strip('/') or 'test'}_{os.getpid()}_{secrets.token_hex(4)}"
+    _maintenance(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    finally:
+        if not db.is_closed():
+            db.close()
+        if hasattr(db.obj, "close_all"):
+            db.obj.close_all()
+        _maintenance(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _maintenance(server_url, statement):
+    """CREATE or DROP DATABASE (outside a transaction) through the server's own database."""
+    connection = psycopg2.connect(server_url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="session")

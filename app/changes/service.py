@@ -18,7 +18,8 @@ from peewee import JOIN, IntegrityError
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
-from app.core.formatting import CHANGE_KIND_LABELS, date_id
+from app.core.formatting import date_id
+from app.core.labels import FIELD_LABELS, SEX_LABELS
 from app.models import ChangeRequest, Facility, Family, MembershipChange, Participant, RateVersion, Region
 from app.rules import contributions, identity
 from app.rules import membership as rules
@@ -28,20 +29,6 @@ FKTP_LIST_LIMIT = 25
 HISTORY_LIMIT = 20
 CARE_CLASSES = (1, 2, 3)
 
-SEX_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
-FIELD_LABELS = {
-    **CHANGE_KIND_LABELS,
-    "phone": _l("Nomor HP"),
-    "address": _l("Alamat domisili"),
-    "fktp": _l("Faskes tingkat pertama"),
-    "care_class": _l("Kelas rawat"),
-    "segment": _l("Segmen"),
-}
-REQUEST_STATUS_LABELS = {
-    "menunggu": _l("Menunggu keputusan petugas"),
-    "disetujui": _l("Disetujui"),
-    "ditolak": _l("Ditolak"),
-}
 
 
 class ChangeRefused(Exception):

@@ -22,7 +22,7 @@ from app.changes.forms import (
     normalize_phone,
 )
 from app.changes.service import ChangeRefused
-from app.core import clock, uploads
+from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import check_password, roles, signed_in
 from app.core.db import parse_id
@@ -81,7 +81,7 @@ def index():
         "changes/index.html", me=me, family=family, today=today, head=me.is_head,
         fktp=changes.fktp_decision(family, today), care_class=changes.class_decision(family, today),
         requests=changes.family_requests(family.id), history=changes.family_history(family.id),
-        field_labels=changes.FIELD_LABELS, request_status_labels=changes.REQUEST_STATUS_LABELS,
+        field_labels=labels.FIELD_LABELS, request_status_labels=labels.REQUEST_STATUS_LABELS,
         shown_value=changes.shown_value,
     )
 
@@ -221,7 +221,7 @@ def new_request():
             return redirect(url_for("changes.request_detail", request_id=change.id), 303)
     now = member.masked_nik if kind == "nik" else changes.shown_value(kind, changes.current_value(member, kind))
     return render("changes/request_form.html", form=form, member=member, kind=kind, pending=pending,
-                  now=now, label=changes.FIELD_LABELS[kind],
+                  now=now, label=labels.FIELD_LABELS[kind],
                   max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
 
 
@@ -235,7 +235,7 @@ def request_detail(request_id):
         audit(user, "change_request_viewed", f"change_request:{change.id}", change.participant_id)
     label, now, asked = changes.request_facts(change)
     return render("changes/request_detail.html", change=change, label=label, now=now, asked=asked,
-                  request_status_labels=changes.REQUEST_STATUS_LABELS)
+                  request_status_labels=labels.REQUEST_STATUS_LABELS)
 
 
 @bp.get("/perubahan-data/dokumen/<int:request_id>")
@@ -287,7 +287,7 @@ def review(request_id):
                 already_decided = True
                 change = ChangeRequest.get_by_id(change.id)
         else:
-            what = {"name": change.participant.name, "kind": changes.FIELD_LABELS[change.kind]}
+            what = {"name": change.participant.name, "kind": labels.FIELD_LABELS[change.kind]}
             if approve:
                 flash(_("Permintaan untuk %(name)s (%(kind)s) disetujui; datanya sudah diubah.", **what), "ok")
             else:
@@ -298,4 +298,4 @@ def review(request_id):
     return render("changes/review.html", change=change, form=form, label=label, now=now, asked=asked,
                   already_decided=already_decided, warnings=changes.nik_warnings(change, clock.today()),
                   nik_taken=change.status == "menunggu" and changes.nik_taken(change),
-                  request_status_labels=changes.REQUEST_STATUS_LABELS)
+                  request_status_labels=labels.REQUEST_STATUS_LABELS)

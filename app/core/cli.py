@@ -2,6 +2,7 @@
 live in its cli.py. Each command holds one connection and closes it."""
 import functools
 import importlib
+import importlib.util
 
 import click
 from flask.cli import with_appcontext
@@ -71,12 +72,12 @@ def seed_command(demo, if_empty):
     click.echo(demo_data.seed())
 
 
-#: area packages with a cli.py: each registers its commands (and its `flask import …` subcommands)
-AREA_COMMANDS = ("accounts", "regions", "membership", "registration", "contributions", "facilities")
-
-
 def register_commands(app):
+    """The shared commands, then each area's cli.py (which adds its commands and `flask import …`)."""
+    from app import areas
+
     for command in (migrate_command, import_group, seed_command):
         app.cli.add_command(command)
-    for area in AREA_COMMANDS:
-        importlib.import_module(f"app.{area}.cli").register(app, import_group)
+    for area in areas():
+        if importlib.util.find_spec(f"app.{area}.cli"):
+            importlib.import_module(f"app.{area}.cli").register(app, import_group)

@@ -16,7 +16,8 @@ import math
 
 from flask_babel import lazy_gettext as _l
 
-from app.facilities.service import KIND_LABELS, SERVICE_LABELS, Filters
+from app.core.labels import KIND_LABELS, SERVICE_LABELS
+from app.facilities.service import Filters
 from app.rules.facilities import search_key
 
 NAME_MAX = 100

@@ -24,6 +24,7 @@ from peewee import OP, SQL, Case, Expression, fn
 
 from app.core import clock
 from app.core.db import db, is_sqlite
+from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.models import BedAvailability, Facility, FacilityService, OpeningHours, Region
 from app.rules.facilities import bounding_box, distance_km
 
@@ -37,45 +38,6 @@ _NOT_KEY = re.compile(r"[^0-9a-z ]")
 #: bed counts older than this are labelled "data lama"
 STALE_AFTER = timedelta(hours=24)
 
-KIND_LABELS = {
-    "puskesmas": _l("Puskesmas"),
-    "klinik_pratama": _l("Klinik pratama"),
-    "klinik_utama": _l("Klinik utama"),
-    "dokter_praktik": _l("Dokter praktik"),
-    "dokter_gigi": _l("Dokter gigi"),
-    "rumah_sakit": _l("Rumah sakit"),
-    "apotek": _l("Apotek"),
-    "optik": _l("Optik"),
-    "laboratorium": _l("Laboratorium"),
-}
-SERVICE_LABELS = {
-    "igd_24_jam": _l("IGD 24 jam"),
-    "poli_umum": _l("Poli umum"),
-    "poli_gigi": _l("Poli gigi"),
-    "kia": _l("Kesehatan ibu dan anak (KIA)"),
-    "persalinan": _l("Persalinan"),
-    "rawat_inap": _l("Rawat inap"),
-    "apotek_prb": _l("Apotek PRB (obat penyakit kronis)"),
-    "laboratorium": _l("Laboratorium"),
-    "radiologi": _l("Radiologi"),
-    "poli_spesialis": _l("Poli spesialis"),
-}
-BED_CLASS_LABELS = {
-    "kelas_1": _l("Kelas I"),
-    "kelas_2": _l("Kelas II"),
-    "kelas_3": _l("Kelas III"),
-    "vip": _l("VIP"),
-    "icu": _l("ICU"),
-    "nicu": _l("NICU"),
-    "picu": _l("PICU"),
-    "isolasi": _l("Isolasi"),
-}
-DAY_NAMES = (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu"))
-PARTNER_LABELS = {
-    "ya": _l("Mitra BPJS Kesehatan"),
-    "tidak": _l("Bukan mitra BPJS Kesehatan"),
-    "belum_tercatat": _l("Status mitra BPJS belum tercatat"),
-}
 #: lists that do not say whether a facility is a BPJS partner (is_partner False means "unknown")
 PARTNER_UNKNOWN_SOURCES = ("hospitals", "jakarta")
 

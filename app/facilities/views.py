@@ -4,7 +4,7 @@ from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import clock
+from app.core import clock, labels
 from app.core.auth import public
 from app.core.rendering import render
 from app.facilities import bp
@@ -17,8 +17,8 @@ from app.models import Facility, Region, RegionChoice
 
 @bp.context_processor
 def _labels():
-    return dict(kind_labels=facilities.KIND_LABELS, service_labels=facilities.SERVICE_LABELS,
-                partner_labels=facilities.PARTNER_LABELS, distance_text=facilities.distance_text,
+    return dict(kind_labels=labels.KIND_LABELS, service_labels=labels.SERVICE_LABELS,
+                partner_labels=labels.PARTNER_LABELS, distance_text=facilities.distance_text,
                 tel_href=facilities.tel_href)
 
 

@@ -17,6 +17,7 @@ from app.core.audit import audit
 from app.core.auth import roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
+from app.core.labels import PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
 from app.models import ChangeRequest, Payment, Registration
 from app.officer import bp
@@ -33,15 +34,6 @@ def queue():
 
 # --- unmatched payments ------------------------------------------------------------------------
 
-PAYMENT_STATUSES = {
-    "applied": _l("Diterapkan ke iuran keluarga"),
-    "unmatched": _l("Belum cocok: menunggu keputusan petugas"),
-    "refunded": _l("Dikembalikan ke pembayar"),
-}
-UNMATCHED_REASONS = {
-    "unknown_va": _l("Nomor VA tidak dikenal"),
-    "amount_mismatch": _l("Jumlah tidak dapat diterapkan ke keluarga ini"),
-}
 DECISION_ERRORS = {
     "number_required": _l("Isi nomor VA atau nomor KK keluarga untuk menetapkan pembayaran."),
     "number_format": _l("Nomor VA dan nomor KK terdiri dari 16 angka. Periksa lagi."),

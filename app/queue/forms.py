@@ -8,27 +8,13 @@ from wtforms.validators import DataRequired, ValidationError
 
 from app.core.formatting import date_id
 from app.core.forms import REQUIRED
-from app.facilities.service import DAY_NAMES
+from app.core.labels import DAY_NAMES
 from app.rules import identity
 from app.rules import queue as rules
 
 #: the facility pages' own labels, so staff tick exactly what the facility search shows
 WEEKDAYS = DAY_NAMES
 
-BOOKING_STATUS_LABELS = {
-    "aktif": _l("Terdaftar, belum datang"),
-    "hadir": _l("Sudah hadir, menunggu dipanggil"),
-    "dipanggil": _l("Dipanggil"),
-    "selesai": _l("Selesai dilayani"),
-    "tidak_hadir": _l("Tidak hadir"),
-    "batal": _l("Dibatalkan"),
-}
-STAFF_ACTION_LABELS = {
-    "hadir": _l("Hadir"),
-    "dipanggil": _l("Panggil"),
-    "selesai": _l("Selesai"),
-    "tidak_hadir": _l("Tidak hadir"),
-}
 #: QueueRefused.code → message; facts from the refusal fill the placeholders.
 REFUSALS = {
     "member": _l("Hanya kepala keluarga yang bisa mengambil antrean untuk anggota keluarga lain."),

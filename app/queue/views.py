@@ -16,15 +16,10 @@ from app.core.audit import audit
 from app.core.auth import roles
 from app.core.errors import render_error
 from app.core.formatting import date_id
+from app.core.labels import BOOKING_STATUS_LABELS
 from app.core.rendering import render
 from app.queue import bp, service
-from app.queue.forms import (
-    BOOKING_STATUS_LABELS,
-    WEEKDAYS,
-    BookingForm,
-    new_request_key,
-    refusal_text,
-)
+from app.queue.forms import WEEKDAYS, BookingForm, new_request_key, refusal_text
 from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 

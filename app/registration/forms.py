@@ -11,8 +11,8 @@ from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, Stri
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.core import clock
-from app.core.formatting import RELATIONSHIP_LABELS, SEGMENT_LABELS
 from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, normalize_phone, parse_date
+from app.core.labels import RELATIONSHIP_LABELS, SEGMENT_LABELS, SEX_LABELS
 from app.registration import service as registration
 from app.rules import identity, passwords
 
@@ -63,7 +63,6 @@ NIK_WARNINGS = {
     "sex": _l("Jenis kelamin ini berbeda dengan yang tertulis di NIK. Periksa lagi; jika sudah benar, "
               "lanjutkan saja."),
 }
-SEX_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 MEMBER_RELATIONSHIPS = tuple(k for k in RELATIONSHIP_LABELS if k != "kepala")  # tambah anggota
 
 

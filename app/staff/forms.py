@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
-from app.facilities.service import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
+from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.rules import queue as rules
 
 WEEKDAYS = DAY_NAMES

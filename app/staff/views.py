@@ -10,12 +10,13 @@ from app.core.audit import audit
 from app.core.auth import roles
 from app.core.db import parse_id
 from app.core.errors import render_error
+from app.core.labels import BED_CLASS_LABELS, BOOKING_STATUS_LABELS, SERVICE_LABELS, STAFF_ACTION_LABELS
 from app.core.rendering import render
-from app.queue.forms import BOOKING_STATUS_LABELS, STAFF_ACTION_LABELS, refusal_text
+from app.queue.forms import refusal_text
 from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 from app.staff import bp, service
-from app.staff.forms import BED_CLASS_LABELS, SERVICE_LABELS, WEEKDAYS, HoursForm, ServicesForm, beds_form
+from app.staff.forms import WEEKDAYS, HoursForm, ServicesForm, beds_form
 
 
 @bp.errorhandler(NotFound)

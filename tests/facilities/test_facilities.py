@@ -609,7 +609,7 @@ def test_import_skips_bad_rows_with_their_lines_and_updates_on_rerun(app, tmp_pa
 
 
 def test_service_codes_and_kinds_have_indonesian_labels():
-    from app.facilities.service import KIND_LABELS, SERVICE_LABELS
+    from app.core.labels import KIND_LABELS, SERVICE_LABELS
 
     assert set(KIND_LABELS) == set(Facility.KINDS)
     assert set(SERVICE_LABELS) == {"igd_24_jam", "poli_umum", "poli_gigi", "kia", "persalinan", "rawat_inap",
