@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.accounts import bp
 from app.accounts.forms import SIGN_IN_FAILED, ChangePasswordForm, SignInForm
 from app.core.auth import (
+    acting_user,
     authenticate,
     change_password,
     check_password,
@@ -61,7 +62,7 @@ def sign_out():
 @signed_in
 def password():
     """Change the password (the current one first); other sessions of the account end."""
-    user = current_user._get_current_object()
+    user = acting_user()
     form = ChangePasswordForm(user)
     if form.validate_on_submit():
         if check_password(user, form.current_password.data, "reauthenticated"):
@@ -77,4 +78,4 @@ def password():
 @signed_in
 def trail():
     """Siapa yang melihat data saya: the latest entries of the person's audit trail."""
-    return render("accounts/trail.html", entries=list(AuditLog.trail(current_user._get_current_object())))
+    return render("accounts/trail.html", entries=list(AuditLog.trail(acting_user())))

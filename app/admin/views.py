@@ -1,11 +1,10 @@
 """Administration (admin only): rate versions (tarif iuran)."""
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.admin import bp
 from app.core import clock
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.formatting import date_id
 from app.core.rendering import render
 from app.models import RateVersion
@@ -30,7 +29,7 @@ def add_rate_version():
     form = RateVersionForm(latest=latest.effective_from if latest else None, today=today,
                            data=_form_data(latest) if request.method == "GET" else None)
     if form.validate_on_submit():
-        version = tariffs.save_rate_version(form, current_user._get_current_object())
+        version = tariffs.save_rate_version(form, acting_user())
         if version is not None:
             flash(_("Versi tarif baru disimpan: berlaku mulai %(when)s.",
                     when=date_id(version.effective_from)), "ok")

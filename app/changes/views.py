@@ -24,14 +24,14 @@ from app.changes.forms import (
 from app.changes.service import ChangeRefused
 from app.core import clock, labels, uploads
 from app.core.audit import audit
-from app.core.auth import check_password, roles, signed_in
+from app.core.auth import acting_user, check_password, roles, signed_in
 from app.core.db import parse_id
 from app.core.formatting import date_id, rupiah
 from app.core.rendering import render
-from app.models import ChangeRequest, Facility
+from app.models import OFFICER_ROLES, ChangeRequest, Facility
 from app.rules.membership import Decision
 
-OFFICER_ROLES = ("petugas_bpjs", "admin")
+
 def _known_id(value):
     """`value` when it can be a row id, else 404."""
     value = parse_id(value)
@@ -47,9 +47,6 @@ def _change_request(request_id):
         abort(404)
     return change
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _reauthenticated(user, form):
@@ -90,7 +87,7 @@ def index():
 @roles("peserta")
 def contact():
     """Nomor HP (anyone, their own) and alamat domisili (the family head): they apply at once."""
-    user = _user()
+    user = acting_user()
     me = user.participant
     head = me.is_head
     form = ContactForm(with_address=head)
@@ -117,7 +114,7 @@ def contact():
 @roles("peserta")
 def fktp():
     """Pindah FKTP (family head): facilities nearest first, narrowed by regency and district."""
-    user = _user()
+    user = acting_user()
     me = user.participant
     if not me.is_head:
         abort(403)
@@ -154,7 +151,7 @@ def fktp():
 @roles("peserta")
 def care_class():
     """Pindah kelas rawat (family head, PBPU/BP): from the 1st of next month, with the new total."""
-    user = _user()
+    user = acting_user()
     me = user.participant
     if not me.is_head:
         abort(403)
@@ -192,7 +189,7 @@ def care_class():
 def new_request():
     """Ask for a name, birth date, sex or NIK correction (`?peserta=<id>&jenis=<kind>`), with a
     photo of the document; without both, choose whose data and which."""
-    user = _user()
+    user = acting_user()
     me = user.participant
     member_id = request.args.get("peserta", type=parse_id)
     kind = request.args.get("jenis")
@@ -229,7 +226,7 @@ def new_request():
 @roles("peserta")
 def request_detail(request_id):
     """One request of the family: what was asked, its status and the officer's reason."""
-    user = _user()
+    user = acting_user()
     change = _family_request(request_id, user.participant)
     if change.participant_id != user.participant_id:
         audit(user, "change_request_viewed", f"change_request:{change.id}", change.participant_id)
@@ -242,7 +239,7 @@ def request_detail(request_id):
 @signed_in
 def document(request_id):
     """The document photo: to the requester's family and to officers; 404 for everyone else."""
-    user = _user()
+    user = acting_user()
     change = _change_request(request_id)
     officer = user.role in OFFICER_ROLES
     family_member = (user.role == "peserta" and user.participant_id is not None
@@ -267,7 +264,7 @@ def document(request_id):
 @roles(*OFFICER_ROLES)
 def review(request_id):
     """Old against new value (the full new NIK), the document photo, and one decision form."""
-    officer = _user()
+    officer = acting_user()
     change = _change_request(request_id)
     form = DecisionForm()
     already_decided = False

@@ -7,15 +7,11 @@ from flask_login import current_user
 from app.contributions import billing, bp
 from app.contributions.forms import AUTO_DEBIT_REFUSALS, REHAB_REFUSALS, AutoDebitForm, RehabForm
 from app.core import clock
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import date_id, rupiah
 from app.core.rendering import render
 from app.models import RehabInstalment
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def bill_context(me, today):
@@ -72,7 +68,7 @@ def rehab():
             refusal = "not_head"
         if refusal is None and form.validate_on_submit():
             try:
-                plan = billing.register_rehab(_user(), me, form.count, today)
+                plan = billing.register_rehab(acting_user(), me, form.count, today)
             except billing.BillingError as error:
                 refusal = error.code
             else:
@@ -102,7 +98,7 @@ def auto_debit():
     refusal = None
     if form.validate_on_submit():
         try:
-            debit = billing.register_auto_debit(_user(), me, form.bank.data, form.account.data,
+            debit = billing.register_auto_debit(acting_user(), me, form.bank.data, form.account.data,
                                                 int(form.debit_day.data))
         except billing.BillingError as error:
             refusal = AUTO_DEBIT_REFUSALS.get(error.code, error.code)
@@ -119,7 +115,7 @@ def stop_auto_debit():
     """Stop the family's auto-debit (the head only)."""
     me = current_user.participant
     try:
-        stopped = billing.stop_auto_debit(_user(), me)
+        stopped = billing.stop_auto_debit(acting_user(), me)
     except billing.BillingError as error:
         return _auto_debit_page(me, AutoDebitForm(formdata=None), AUTO_DEBIT_REFUSALS[error.code])
     if stopped:

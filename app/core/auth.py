@@ -46,6 +46,12 @@ def roles(*allowed):
 signed_in = roles(*ROLES)
 
 
+def acting_user():
+    """The account this request acts as (the User itself, not Flask-Login's proxy): what every
+    workflow receives as its actor and what the audit log records."""
+    return current_user._get_current_object()
+
+
 def safe_next(target):
     """A same-site path to return to after sign-in, or None (no open redirects)."""
     if not target or "\\" in target or any(ord(c) < 32 for c in target):
@@ -117,7 +123,7 @@ def end_session(reason="sign_out"):
     """Sign out. Sessions live in the signed cookie, so signing out also bumps the account's
     session_version: a copy of the cookie (another tab, a kiosk's history) stops working too."""
     if current_user.is_authenticated:
-        user = current_user._get_current_object()
+        user = acting_user()
         if reason == "sign_out":
             with write_lock():
                 User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()

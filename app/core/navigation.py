@@ -4,8 +4,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.models import OFFICER_ROLES
+
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
-PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), ("petugas_bpjs", "admin")
+PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), OFFICER_ROLES
 REGISTRARS = ("fasilitator", "petugas_bpjs", "admin")
 
 #: (label, endpoint, for whom), most used first: only the first nine get a digit.

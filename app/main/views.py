@@ -3,7 +3,7 @@ from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from app.core import clock
-from app.core.auth import public, safe_next, signed_in
+from app.core.auth import acting_user, public, safe_next, signed_in
 from app.core.db import db
 from app.core.rendering import render
 from app.main import bp
@@ -25,7 +25,7 @@ def home():
 @signed_in
 def dashboard():
     """The personal home page: who is signed in, their family or their work."""
-    user = current_user._get_current_object()
+    user = acting_user()
     participant = user.participant if user.participant_id else None
     return render(
         "main/dashboard.html",

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.contributions import billing
 from app.core import clock
 from app.core.audit import audit
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.rendering import render
 from app.membership import bp
 from app.membership.qr import qr_svg
@@ -39,7 +39,7 @@ def card(participant_id):
     if member is None:
         abort(404)
     if member.id != current_user.participant_id:
-        audit(current_user._get_current_object(), "card_viewed", f"participant:{member.id}", member.id)
+        audit(acting_user(), "card_viewed", f"participant:{member.id}", member.id)
     today = clock.today()
     return render("membership/card.html", member=member, family=member.family,
                   status=member.status_on(today), shown_at=clock.now(), qr=qr_svg(member.card_number))

@@ -7,24 +7,23 @@ then applied like a callback), or mark it refunded with a note. Both are audited
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.contributions import payments as contributions
 from app.core.audit import audit
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
 from app.core.labels import PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import ChangeRequest, Payment, Registration
+from app.models import OFFICER_ROLES, ChangeRequest, Payment, Registration
 from app.officer import bp
 
 
 @bp.get("/antrean-kerja")
-@roles("petugas_bpjs", "admin")
+@roles(*OFFICER_ROLES)
 def queue():
     """Everything waiting for an officer's decision, oldest first (bounded: the first 50 of each)."""
     return render("officer/queue.html",
@@ -57,7 +56,7 @@ class PaymentDecisionForm(FlaskForm):
 
 
 @bp.get("/pembayaran")
-@roles("petugas_bpjs", "admin")
+@roles(*OFFICER_ROLES)
 def payments():
     """Payments waiting for an officer, oldest first, 50 a page (`?sebelum=<id>`: the page that
     continues the queue after payment <id>)."""
@@ -67,14 +66,14 @@ def payments():
 
 
 @bp.route("/pembayaran/<int:payment_id>", methods=["GET", "POST"])
-@roles("petugas_bpjs", "admin")
+@roles(*OFFICER_ROLES)
 def payment(payment_id):
     """One payment; while unmatched, the form that assigns it to a family or refunds it."""
     payment = Payment.get_or_none(Payment.id == payment_id) or abort(404)
     form = PaymentDecisionForm()
     decision_error = None
     if form.validate_on_submit():
-        officer = current_user._get_current_object()
+        officer = acting_user()
         decision = request.form.get("decision")
         try:
             if decision == "assign":
@@ -101,6 +100,6 @@ def payment(payment_id):
     family = payment.family if payment.family_id else None
     head = family.head() if family else None
     if family is not None:  # the family's identity is another person's data: the read is audited
-        audit(current_user._get_current_object(), "payment_viewed", f"payment:{payment.id}", head)
+        audit(acting_user(), "payment_viewed", f"payment:{payment.id}", head)
     return render("officer/payment.html", payment=payment, family=family, head=head, form=form,
                   decision_error=decision_error, statuses=PAYMENT_STATUSES, reasons=UNMATCHED_REASONS)

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.core import clock
 from app.core.audit import audit
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.errors import render_error
 from app.core.formatting import date_id
 from app.core.labels import BOOKING_STATUS_LABELS
@@ -25,9 +24,6 @@ from app.rules import queue as rules
 
 BILL_ENDPOINT = "contributions.bill"
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 def bill_url():
@@ -93,7 +89,7 @@ def _not_found(error):
 @roles("peserta")
 def index():
     """My bookings, and the form to take a number at my FKTP, a referral hospital or another FKTP."""
-    user = _user()
+    user = acting_user()
     me = user.participant
     family = me.family
     today = clock.today()
@@ -148,7 +144,7 @@ def booking_context(booking, today):
 def booking(booking_id):
     """Kode booking, number, estimated time, slots left, the number being served (htmx refreshes
     that part every 30 s), and the cancel button."""
-    user = _user()
+    user = acting_user()
     found = service.family_booking(user.participant, booking_id)
     today = clock.today()
     if found.participant_id != user.participant_id and not request.headers.get("HX-Request"):
@@ -160,7 +156,7 @@ def booking(booking_id):
 @roles("peserta")
 def cancel(booking_id):
     """Give the number back (only before checking in): the slot is freed, the number not reused."""
-    user = _user()
+    user = acting_user()
     try:
         cancelled = service.cancel(user, booking_id)
     except QueueRefused as refused:

@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from app.core import clock
 from app.core.audit import audit
-from app.core.auth import public, roles
+from app.core.auth import acting_user, public, roles
 from app.core.extensions import limiter
 from app.core.formatting import rupiah
 from app.core.rendering import render, wants_fragment
-from app.models import Facility, Participant, Region, RegionChoice, Registration
+from app.models import OFFICER_ROLES, Facility, Participant, Region, RegionChoice, Registration
 from app.registration import bp
 from app.registration import service as workflow
 from app.registration.forms import (
@@ -43,9 +43,6 @@ def _personal(response):
     response.headers["Cache-Control"] = "no-store"
     return response
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _remember(registration):
@@ -99,7 +96,7 @@ _ENDPOINTS = {"keluarga": "family", "anggota": "members", "faskes": "facility", 
 def _save(registration, step, change):
     """Save a step; None, or the response for a draft that was submitted meanwhile."""
     try:
-        workflow.save_draft(registration, _actor(), step, change, clock.today())
+        workflow.save_draft(registration, acting_user(), step, change, clock.today())
     except workflow.RegistrationError:
         return _closed(registration)
     return None
@@ -126,7 +123,7 @@ def _start_page(resume_form):
 def start():
     """What registering takes, the start button, and the way back into a draft."""
     if request.method == "POST":
-        registration = workflow.start_draft(_actor())
+        registration = workflow.start_draft(acting_user())
         _remember(registration)
         return redirect(url_for(".family", token=registration.token), 303)
     return _start_page(ResumeForm(formdata=None))
@@ -145,7 +142,7 @@ def resume():
         registration = workflow.find_for_resume(form.code.data, form.kk_number.data)
         if registration is not None:
             _remember(registration)
-            audit(_actor(), "registration_resumed", f"registration:{registration.id}")
+            audit(acting_user(), "registration_resumed", f"registration:{registration.id}")
             if registration.status != "draft":
                 return _go(".done", token=registration.token)
             step = workflow.reachable_step(registration.data, clock.today())
@@ -334,7 +331,7 @@ def check(token):
     error = None
     if form.validate_on_submit():
         try:
-            workflow.submit(registration, form.password.data, _actor(), today)
+            workflow.submit(registration, form.password.data, acting_user(), today)
         except workflow.RegistrationError as failure:
             if failure.code == "not_draft":
                 return _closed(registration)
@@ -375,14 +372,14 @@ def done(token):
 # --- officer review ------------------------------------------------------------------------------
 
 @bp.route("/petugas/pendaftaran/<int:registration_id>", methods=["GET", "POST"])
-@roles("petugas_bpjs", "admin")
+@roles(*OFFICER_ROLES)
 def review(registration_id):
     """A registration flagged as a possible duplicate: the draft (NIKs masked), why it was flagged,
     and one decision — approve (the family is created) or reject with a reason."""
     registration = Registration.get_or_none(Registration.id == registration_id)
     if registration is None or registration.status == "draft":
         abort(404)
-    officer = _actor()
+    officer = acting_user()
     form = ReviewForm()
     error = None
     if request.method == "POST" and registration.status != "review":
@@ -435,7 +432,7 @@ def add_member():
                       _("Centang kotak ini untuk menyatakan Anda sudah membaca keterangan di atas."))
         if not form.errors:
             try:
-                participant = workflow.add_member(family, member, _actor(), today)
+                participant = workflow.add_member(family, member, acting_user(), today)
             except workflow.RegistrationError:
                 add_error(form.nik, MESSAGES["nik_registered"])
             else:

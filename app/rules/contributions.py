@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from app.rules.months import add_months, month_of, months_from  # noqa: F401  (callers use contributions.*)
+
 SEGMENTS = ("PBI", "PPU", "PBPU", "BP")
 PAID_BY_OTHERS = ("PBI", "PPU")  # the government (PBI) or the employer (PPU) pays
 FAMILY_VA = ("PBPU", "BP")  # mandiri and bukan pekerja: every KK member, through one family VA
@@ -58,26 +60,6 @@ def _is_int(value):
 
 
 # --- months -------------------------------------------------------------------------------------
-
-def month_of(day):
-    """The month (its first day) that `day` falls in."""
-    return date(day.year, day.month, 1)
-
-
-def add_months(month, n):
-    """The month `n` months later (earlier when n < 0)."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_from(start, end):
-    """Months start..end, both included; [] when start is after end."""
-    months, month = [], month_of(start)
-    while month <= month_of(end):
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
 
 def _last_day(month):
     return add_months(month, 1) - timedelta(days=1)

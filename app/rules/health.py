@@ -22,7 +22,6 @@ monthly at a PRB pharmacy on a fixed day of the month (1–28, so every month ha
 to the hospital for a control about every 3 months.
 """
 import bisect
-import calendar
 import re
 import unicodedata
 import warnings
@@ -31,6 +30,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from app.rules.facilities import FKTP_KINDS
+from app.rules.months import add_months, month_of, months_after
 from app.rules.queue import REFERRAL_KINDS
 
 # --- visits -------------------------------------------------------------------------------------
@@ -367,20 +367,13 @@ def next_pickup(pickup_day, today):
         raise ValueError("pickup_day")
     if today.day <= pickup_day:
         return today.replace(day=pickup_day)
-    return _add_months(today.replace(day=1), 1).replace(day=pickup_day)
-
-
-def _add_months(day, n):
-    """The same day `n` months later, clamped to the month's last day (30 Nov + 3 → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + n
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return add_months(month_of(today), 1).replace(day=pickup_day)
 
 
 def next_control(last_control, rules=PRB_RULES):
     """When the next hospital control is due: `control_months` (3) after the last one, same day of
     the month or the month's last day. It may be in the past: see control_overdue."""
-    return _add_months(last_control, prb_rule_on(last_control, rules).control_months)
+    return months_after(last_control, prb_rule_on(last_control, rules).control_months)
 
 
 def prb_rule_on(day, rules=PRB_RULES):

@@ -3,11 +3,12 @@
 Each `*_change` function answers with a `Decision`: allowed or not, why not (a code), and the first
 day it becomes possible, so a form can say "bisa diubah mulai 1 Mar 2027".
 """
-import calendar
 import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
+
+from app.rules.months import first_of_next_month, months_after  # noqa: F401  (tests use membership.*)
 
 FKTP_WAIT_MONTHS = 3
 CLASS_WAIT_MONTHS = 12
@@ -20,18 +21,6 @@ class Decision:
     allowed: bool
     code: str | None = None  # "segment" or "too_soon" when not allowed
     possible_from: date | None = None
-
-
-def months_after(day, months):
-    """The same day `months` later; the last day of the month where that day does not exist
-    (30 Nov + 3 months = 28/29 Feb; 29 Feb + 12 months = 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def first_of_next_month(day):
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def fktp_change(segment, registered_on, last_change, today):

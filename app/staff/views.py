@@ -3,11 +3,10 @@ opening hours and services of their own facility; any other facility's id is a 4
 """
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.core import clock
 from app.core.audit import audit
-from app.core.auth import roles
+from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.errors import render_error
 from app.core.labels import BED_CLASS_LABELS, BOOKING_STATUS_LABELS, SERVICE_LABELS, STAFF_ACTION_LABELS
@@ -24,9 +23,6 @@ def _not_found(error):
     return render_error(404)
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def _actions_for(status):
     return [action for action in rules.STAFF_ACTIONS if rules.staff_action_allowed(action, status)]
@@ -41,7 +37,7 @@ def _facility(user):
 def board():
     """Today's queue of my facility: every poli with its count and the number being served, and the
     list of one poli (`?poli=<id>`, the first by default) with its actions."""
-    user = _user()
+    user = acting_user()
     facility = _facility(user)
     today = clock.today()
     polis = service.board(facility, today) if facility else []
@@ -66,7 +62,7 @@ def board():
 @roles("petugas_faskes")
 def act(booking_id):
     """Check-in, call, served or no-show on one of today's bookings (`aksi`)."""
-    user = _user()
+    user = acting_user()
     action = request.form.get("aksi", "")
     if action not in rules.STAFF_ACTIONS:
         abort(400)
@@ -86,7 +82,7 @@ def act(booking_id):
 @roles("petugas_faskes")
 def call_next(poli_id):
     """Call the lowest number that has checked in."""
-    user = _user()
+    user = acting_user()
     try:
         called = service.call_next(user, poli_id)
     except QueueRefused as refused:
@@ -100,7 +96,7 @@ def call_next(poli_id):
 @roles("petugas_faskes")
 def beds():
     """Ketersediaan tempat tidur: every bed class of my hospital in one form."""
-    user = _user()
+    user = acting_user()
     facility = _facility(user)
     if facility is None or not service.reports_beds(facility):
         if request.method == "POST":
@@ -125,7 +121,7 @@ def beds():
 @roles("petugas_faskes")
 def hours():
     """Jam buka per weekday, or closed."""
-    user = _user()
+    user = acting_user()
     facility = _facility(user)
     form = HoursForm()
     if facility is None:
@@ -144,7 +140,7 @@ def hours():
 @roles("petugas_faskes")
 def services():
     """Layanan: ticked from a fixed list."""
-    user = _user()
+    user = acting_user()
     facility = _facility(user)
     form = ServicesForm()
     if facility is None:
