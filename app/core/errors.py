@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.core.extensions import compress
 from app.core.rendering import render
 
 MESSAGES = {
@@ -29,14 +30,28 @@ BARE_500 = ('<!doctype html><html lang="id"><meta charset="utf-8"><title>Terjadi
 def render_error(code, message=None):
     title, default = MESSAGES.get(code, MESSAGES[500])
     try:
-        return render("errors/error.html", "errors/_error.html", code=code, title=title,
-                      message=message or default), code
+        body = render("errors/error.html", "errors/_error.html", code=code, title=title,
+                      message=message or default)
     except Exception:  # noqa: BLE001 - the error page must never fail
         current_app.logger.exception("error page failed")
-        return BARE_500, code
+        body = BARE_500
+    return body, code
+
+
+def compress_errors(response):
+    """flask-compress leaves every non-2xx response alone, but an error page (and a form refused
+    with 403) is HTML like any other and must fit the same 2G round trip: compress it as a 200."""
+    if response.status_code < 400:
+        return response
+    code, response.status_code = response.status_code, 200
+    response = compress.after_request(response)
+    response.status_code = code
+    return response
 
 
 def register_error_handlers(app):
+    app.after_request(compress_errors)  # registered after flask-compress's hook, so it runs first
+
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(400, CSRF_MESSAGE)

@@ -39,6 +39,13 @@ def rupiah(amount):
     return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
 
 
+def tel_href(phone):
+    """`tel:` + the digits of the (first) number, or "" when there are too few digits to dial."""
+    first = phone.replace(";", ",").replace("/", ",").split(",")[0]
+    digits = "".join(c for c in first if c.isdigit())
+    return f"tel:{digits}" if len(digits) >= 3 else ""
+
+
 def init_app(app):
-    app.jinja_env.filters.update(date_id=date_id, month_id=month_id, datetime_id=datetime_id, rupiah=rupiah)
+    app.jinja_env.filters.update(date_id=date_id, month_id=month_id, datetime_id=datetime_id, rupiah=rupiah, tel=tel_href)
     app.jinja_env.globals.update(labels.TEMPLATE_GLOBALS)

@@ -201,13 +201,6 @@ def partner_status(facility):
     return "belum_tercatat" if facility.source in PARTNER_UNKNOWN_SOURCES else "tidak"
 
 
-def tel_href(phone):
-    """`tel:` + the digits of the (first) number, or "" when there are too few digits to dial."""
-    first = phone.replace(";", ",").replace("/", ",").split(",")[0]
-    digits = "".join(c for c in first if c.isdigit())
-    return f"tel:{digits}" if len(digits) >= 3 else ""
-
-
 def distance_text(km):
     """`1,2 km` (one decimal under 10 km, whole km above; a decimal point in English)."""
     text = f"{km:.1f}" if km < 10 else f"{km:.0f}"

@@ -18,8 +18,7 @@ from app.models import Facility, Region, RegionChoice
 @bp.context_processor
 def _labels():
     return dict(kind_labels=labels.KIND_LABELS, service_labels=labels.SERVICE_LABELS,
-                partner_labels=labels.PARTNER_LABELS, distance_text=facilities.distance_text,
-                tel_href=facilities.tel_href)
+                partner_labels=labels.PARTNER_LABELS, distance_text=facilities.distance_text)
 
 
 def _home_district():

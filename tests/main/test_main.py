@@ -1,9 +1,12 @@
 """Layout, language, errors, health check, security headers, static files and the htmx contract."""
+import gzip
+
 import pytest
+from bs4 import BeautifulSoup
 
 from app import create_app
 from app.core import assets
-from tests.helpers import csrf_token, page, sign_in
+from tests.helpers import csrf_token, page, sign_in, signed_in_client
 
 
 def config_of(app, **overrides):
@@ -212,3 +215,18 @@ def test_invalid_sign_in_via_htmx_returns_the_form_fragment_with_200(client):
     assert html.find("html") is None and html.find("form", id="sign-in")
     assert html.select_one("#identifier-error")
     assert len(response.get_data()) < 2048
+
+
+@pytest.mark.parametrize(("role", "url", "status"), [
+    (None, "/tidak-ada-halaman-ini", 404),
+    ("peserta", "/petugas/antrean-kerja", 403),
+    ("petugas_bpjs", "/kepesertaan", 403),
+])
+def test_error_pages_are_compressed_like_every_other_page(app, client, role, url, status):
+    browser = signed_in_client(app, role) if role else client
+    response = browser.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == status
+    assert response.headers["Content-Encoding"] == "gzip"
+    raw = gzip.decompress(response.get_data())
+    assert BeautifulSoup(raw, "html.parser").find("h1").get_text(strip=True)
+    assert len(response.get_data()) < len(raw) * 0.6  # today about half
