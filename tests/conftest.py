@@ -16,8 +16,9 @@ from app.core.cli import migration_runner
 from app.core.config import TestConfig
 from app.core.db import db, make_database
 from app.core.extensions import limiter
+from app.models import AuditLog, Facility, OpeningHours
 from app.regions.importer import load_regions
-from tests.helpers import DEMO_ACCOUNTS, signed_in_client  # noqa: F401  (fixtures below use them)
+from tests.helpers import CIBINONG, COBLONG, DEMO_ACCOUNTS, KLINIK_CIBINONG, RSUD, signed_in_client  # noqa: F401  (fixtures below use them)
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -121,3 +122,37 @@ def runner(app):
 @pytest.fixture(params=sorted(DEMO_ACCOUNTS))
 def any_role_client(request, app):
     return request.param, signed_in_client(app, request.param)
+
+
+# --- signed-in demo people and the queue's state (tests/queue, tests/staff) -----------------------
+
+@pytest.fixture
+def dewi(app):
+    return signed_in_client(app, "peserta_lunas")
+
+
+@pytest.fixture
+def budi(app):
+    return signed_in_client(app, "peserta")
+
+
+@pytest.fixture
+def faskes(app):
+    return signed_in_client(app, "petugas_faskes")
+
+
+@pytest.fixture
+def always_open(app):
+    """The demo facilities without recorded hours: every day of the window can be booked."""
+    with app.app_context():
+        OpeningHours.delete().where(OpeningHours.facility.in_(
+            Facility.select(Facility.id).where(Facility.code.in_((COBLONG, CIBINONG, KLINIK_CIBINONG, RSUD))))
+        ).execute()
+
+
+@pytest.fixture
+def audit_mark(app):
+    """The last audit entry before the test: ids of bookings deleted by a committed test's clean-up
+    may come again on SQLite, and the append-only log still names them."""
+    with app.app_context(), db.connection_context():
+        return AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0

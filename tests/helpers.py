@@ -1,18 +1,18 @@
 """What many tests share: the demo accounts, a signed-in client, CSRF posts, parsed pages, the
-"error next to the field" assertion, the page-budget crawler, and the race harness. Tests import
+"error next to the field" look-up, the page-budget crawler, and the race harness. Tests import
 from here, never from another test module.
 """
 import gzip
 import threading
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import html5lib
 from bs4 import BeautifulSoup
 
 from app.core import clock, demo
-from app.models import Family, Participant
+from app.models import AuditLog, Booking, Facility, Family, Participant, Poli, PoliDay
 from app.rules.contributions import add_months, month_of
 
 #: role → (identifier, password) of the demo accounts (README).
@@ -48,42 +48,86 @@ def signed_in_client(app, role):
     return client
 
 
-def csrf_post(client, path, data=None, form_page=None, **kwargs):
-    """POST `data` to `path` with a fresh CSRF token (read from `form_page`, by default `path`)."""
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, form_page or path)}, **kwargs)
+def text_of(soup, selector):
+    """The visible text of the first element matching `selector`, spaces normalised."""
+    return soup.select_one(selector).get_text(" ", strip=True)
 
 
-def field_error(response, name):
-    """The error shown next to the field `name` (the macro's `<p class="error" id="<id>-error">`,
-    which the field names in aria-describedby), or "" when there is none."""
-    soup = page(response)
-    field = soup.find(attrs={"name": name})
-    assert field is not None, f"no field {name!r} on the page"
-    errors = [soup.find(id=i) for i in (field.get("aria-describedby") or "").split() if i.endswith("-error")]
-    return " ".join(e.get_text(" ", strip=True) for e in errors if e is not None)
+def error_next_to(response, field_id):
+    """The error texts the form macro shows next to the field with this id (`#<id>-error`)."""
+    return [p.get_text(" ", strip=True) for p in page(response).select(f"#{field_id}-error")]
 
 
-def run_together(workers, *args):
-    """Start every callable in `workers` (each with *args) at the same moment in its own thread;
-    returns their results in order, re-raising the first exception."""
-    barrier = threading.Barrier(len(workers))
-    results, errors = [None] * len(workers), []
+def post(client, path, data=None):
+    """POST `data` with the signed-in session's CSRF token (read from /beranda)."""
+    return client.post(path, data={"csrf_token": csrf_token(client, "/beranda"), **(data or {})})
 
-    def run(index, work):
-        barrier.wait()
+
+def run_together(calls, timeout=60):
+    """The race harness: run every zero-argument callable in its own thread, all released at the
+    same moment; returns their results in order. An exception in any thread fails the test."""
+    start = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def run(index, call):
         try:
-            results[index] = work(*args)
-        except BaseException as error:  # noqa: BLE001  (handed back to the test)
-            errors.append(error)
+            start.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(error))
 
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+        thread.join(timeout=timeout)
+    assert errors == []
     return results
+
+
+# --- the queue: demo people, facilities, bookings and the audit trail ---------------------------
+
+DEWI_CARD, AGUS_CARD, BUDI_CARD = "0001000000002", "0001000000005", "0001000000001"
+COBLONG, CIBINONG, KLINIK_CIBINONG, RSUD = "DEMO-PKM-3273", "DEMO-PKM-3201", "DEMO-KLP-3201", "DEMO-RS-3201"
+
+
+def today(offset=0):
+    return clock.today() + timedelta(days=offset)
+
+
+def person(card):
+    return Participant.by_card(card)
+
+
+def poli(app, facility_code, poli_code):
+    with app.app_context():
+        return Poli.select().join(Facility).where(Facility.code == facility_code, Poli.code == poli_code).get()
+
+
+def make_booking(participant, poli_row, day, number, status="aktif", active=None):
+    """A booking written straight to the database (as if taken earlier); `active=False` leaves it out
+    of the one-active-booking index (test data with one person many times a day)."""
+    active = status != "batal" if active is None else active
+    poli_day, _ = PoliDay.get_or_create(poli=poli_row.id, visit_date=day)
+    poli_day.issued = max(poli_day.issued, number)
+    if status != "batal":
+        poli_day.booked += 1
+    poli_day.save()
+    return Booking.create(participant=participant, poli=poli_row.id, visit_date=day, number=number,
+                          code=uuid.uuid4().hex[:8].upper(), status=status,
+                          active_key=1 if active else None)
+
+
+def flashes(client):
+    return [p.get_text(" ", strip=True) for p in page(client.get("/beranda")).select(".flash")]
+
+
+def audit_entries(subject, since):
+    return list(AuditLog.select().where(AuditLog.subject == subject, AuditLog.id > since).order_by(AuditLog.id))
+
+
+def audit_actions(subject, since):
+    return [entry.action for entry in audit_entries(subject, since)]
 
 
 # --- families for money tests ------------------------------------------------------------------

@@ -1,10 +1,16 @@
 """The architecture checks itself: every route has an access rule, typed parameters and a
-kebab-case path; the migrations create exactly the schema the models describe."""
+kebab-case path; the migrations create exactly the schema the models describe; each area is one
+package, one blueprint, one URL prefix, one template folder and one tests folder; the rules are pure;
+no area imports another area's views; no module grows past 500 lines."""
+import ast
+import importlib
 import re
 
 import pytest
 from playhouse.schema_diff import diff_models
 
+from app import areas
+from app.core.config import ROOT
 from app.core.db import db
 from app.models import MODELS, ROLES
 from tests.helpers import page, signed_in_client
@@ -120,3 +126,86 @@ def test_parse_id_bounds():
 
     assert [parse_id(v) for v in ("1", str(MAX_ID), str(MAX_ID + 1), "0", "-1", "1.5", "²", None, 7)] == [
         1, MAX_ID, None, None, None, None, None, None, 7]
+
+
+# --- the layout: one package per area ---------------------------------------------------------
+
+#: areas whose blueprint has no url_prefix because a few of their URLs belong elsewhere for the
+#: people who type or bookmark them: their prefix, and the URLs outside it (with why)
+DECLARED_PREFIX = {
+    "main": "/",  # the site's own root pages: /, /beranda, /bahasa, /healthz
+    "accounts": "/akun",
+    "registration": "/pendaftaran",
+    "changes": "/perubahan-data",
+    "tariffs": "/tarif-iuran",
+}
+OUTSIDE_PREFIX = {
+    "/masuk", "/keluar",  # sign-in and sign-out: the two words every page links to
+    "/tambah-anggota",  # adding a member: the head's own task, not a registration draft
+    "/petugas/pendaftaran/<int:registration_id>",  # officers find every decision under /petugas,
+    "/petugas/perubahan/<int:request_id>",  # while the review stays with its workflow
+    "/kalkulator-denda",  # a public calculator people are told about by name
+}
+#: template folders every area may use
+SHARED_TEMPLATES = ("errors", "_macros")
+
+
+def area_modules(area):
+    return sorted((ROOT / "app" / area).glob("*.py"))
+
+
+def test_each_area_is_one_package_one_blueprint_one_prefix(app):
+    assert len(areas()) >= 10
+    for area in areas():
+        bp = importlib.import_module(f"app.{area}").bp
+        assert bp.name == area, f"app/{area}/ defines blueprint {bp.name!r}"
+        prefix = bp.url_prefix or DECLARED_PREFIX.get(area)
+        assert prefix, f"app/{area}/: give the blueprint a url_prefix"
+        for rule in routes(app):
+            if rule.endpoint.partition(".")[0] == area:
+                assert rule.rule.startswith(prefix) or rule.rule in OUTSIDE_PREFIX, (area, rule.rule)
+    assert {rule.endpoint.partition(".")[0] for rule in routes(app)} <= {*areas(), "static"}
+
+
+def test_each_area_renders_only_its_own_templates_and_has_its_tests():
+    rendered = re.compile(r"""render(?:_template)?\(\s*["']([\w/]+)\.html""")
+    for area in areas():
+        for module in area_modules(area):
+            for template in rendered.findall(module.read_text()):
+                folder = template.split("/")[0]
+                assert folder in (area, *SHARED_TEMPLATES), f"{module.relative_to(ROOT)} renders {template}"
+        assert (ROOT / "tests" / area).is_dir(), f"tests/{area}/ is missing"
+    folders = {p.name for p in (ROOT / "app" / "templates").iterdir() if p.is_dir()}
+    assert folders <= {*areas(), *SHARED_TEMPLATES}, folders - {*areas(), *SHARED_TEMPLATES}
+
+
+def imports_of(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def test_the_rules_import_nothing_from_flask_peewee_or_the_app():
+    forbidden = ("flask", "peewee", "playhouse", "werkzeug", "wtforms", "jinja2", "psycopg2", "app.")
+    for path in sorted((ROOT / "app" / "rules").glob("*.py")):
+        bad = [name for name in imports_of(path) if name.startswith(forbidden)
+               and not name.startswith("app.rules")]
+        assert not bad, f"{path.name} imports {bad}"
+
+
+def test_no_area_imports_another_areas_views():
+    for area in areas():
+        for module in area_modules(area):
+            for name in imports_of(module):
+                parts = name.split(".")
+                if len(parts) >= 3 and parts[0] == "app" and parts[1] != area and parts[2] == "views":
+                    pytest.fail(f"{module.relative_to(ROOT)} imports {name}")
+
+
+def test_no_module_is_over_500_lines():
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "app").rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 500}
+    assert not long, long

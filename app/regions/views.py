@@ -7,7 +7,7 @@ from app.models import Region, RegionChoice
 from app.regions import bp
 
 
-@bp.get("/wilayah")
+@bp.get("")
 @public
 def picker():
     choice = RegionChoice(request.args)

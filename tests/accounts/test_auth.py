@@ -5,14 +5,10 @@ import pytest
 
 from app.core import clock
 from app.models import AuditLog, User
-from tests.helpers import csrf_token, page, sign_in, signed_in_client
+from tests.helpers import csrf_token, error_next_to, page, sign_in, signed_in_client
 
 BUDI_NIK = "3201011708850001"
 
-
-def error_next_to(response, field):
-    """The error messages shown next to a field (by id), as text."""
-    return [p.get_text(" ", strip=True) for p in page(response).select(f"#{field}-error")]
 
 
 def move_clock(monkeypatch, minutes):

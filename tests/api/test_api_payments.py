@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import io
 import json
-import threading
 import uuid
 from datetime import datetime, timedelta
 
@@ -19,7 +18,15 @@ from app.core.config import DEMO_PAYMENT_SECRET, Config
 from app.core.db import db
 from app.models import Allocation, CallbackEvent, Family, Payment
 from app.rules.contributions import add_months, month_of
-from tests.helpers import FAMILY_1_VA, FAMILY_2_VA, REACTIVATION, new_family, page, signed_in_client
+from tests.helpers import (
+    FAMILY_1_VA,
+    FAMILY_2_VA,
+    REACTIVATION,
+    new_family,
+    page,
+    run_together,
+    signed_in_client,
+)
 
 URL = "/api/v1/payments/callback"
 MISSING = object()
@@ -452,26 +459,9 @@ def test_refusals_are_rate_limited_per_ip_and_good_callbacks_do_not_count(client
 # --- concurrency (threads, committed, on SQLite and on PostgreSQL) ------------------------------
 
 def run_at_once(app, bodies):
-    """POST each signed body from its own thread, all released together; their responses."""
-    start = threading.Barrier(len(bodies))
-    responses, errors = [None] * len(bodies), []
-
-    def send(index, raw):
-        try:
-            client = app.test_client()
-            headers = signed_headers(raw)
-            start.wait()
-            responses[index] = client.post(URL, data=raw, headers=headers)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=send, args=(i, raw)) for i, raw in enumerate(bodies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return responses
+    """POST each signed body from its own client, all released together; their responses."""
+    requests = [(app.test_client(), raw, signed_headers(raw)) for raw in bodies]
+    return run_together([lambda c=c, raw=raw, h=h: c.post(URL, data=raw, headers=h) for c, raw, h in requests])
 
 
 @pytest.mark.committed

@@ -20,7 +20,15 @@ from app.models import (
     RateVersion,
     User,
 )
-from tests.helpers import PAGE_BUDGET, page, page_problems, sign_in, signed_in_client, transfer_size
+from tests.helpers import (
+    PAGE_BUDGET,
+    error_next_to,
+    page,
+    page_problems,
+    sign_in,
+    signed_in_client,
+    transfer_size,
+)
 
 BUDI_CARD, SITI_CARD, RIZKY_CARD, DEWI_CARD, AGUS_CARD = (
     "0001000000001", "0001000000003", "0001000000004", "0001000000002", "0001000000005")
@@ -61,9 +69,6 @@ def token(client):
 def post(client, path, data, **kwargs):
     return client.post(path, data={"csrf_token": token(client), **data}, **kwargs)
 
-
-def error_next_to(response, field):
-    return [p.get_text(" ", strip=True) for p in page(response).select(f"#{field}-error")]
 
 
 def flash_text(client, response):

@@ -1,5 +1,4 @@
 """Concurrent writers on the real database (threads, separate connections, committed data)."""
-import threading
 import uuid
 
 import pytest
@@ -8,6 +7,7 @@ from app.core import security
 from app.core.auth import authenticate
 from app.core.db import db
 from app.models import AuditLog, User
+from tests.helpers import run_together
 
 THREADS, ATTEMPTS = 4, 5
 
@@ -20,24 +20,13 @@ def test_concurrent_failed_sign_ins_are_all_counted_without_lock_errors(app, mon
     with app.app_context(), db.connection_context():
         user = User(username=username, role="petugas_bpjs", password_hash=security.hash_password("kopi-pagi"))
         user.save()
-    errors = []
-    start = threading.Barrier(THREADS)
 
     def hammer():
-        try:
-            with app.app_context(), db.connection_context():
-                start.wait()
-                for _ in range(ATTEMPTS):
-                    assert authenticate(username, "salah-terus") is None
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
+        with app.app_context(), db.connection_context():
+            for _ in range(ATTEMPTS):
+                assert authenticate(username, "salah-terus") is None
 
-    threads = [threading.Thread(target=hammer) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_together([hammer] * THREADS)
     with app.app_context(), db.connection_context():
         assert User.get_by_id(user.id).failed_logins == THREADS * ATTEMPTS
         failures = AuditLog.select().where((AuditLog.subject == f"user:{user.id}")

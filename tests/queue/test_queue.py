@@ -1,7 +1,6 @@
-"""Antrean online as participants and facility staff meet it: taking a number with JavaScript off,
-cancelling, every refusal, the double submission, the quota race, the staff board, beds, hours and
-services, the htmx refresh, and nothing of another family or another facility by any URL."""
-import threading
+"""Antrean online as participants meet it: taking a number with JavaScript off, cancelling, every
+refusal, the double submission, the quota race, the htmx refresh, and nothing of another family or
+another facility by any URL."""
 import uuid
 from datetime import timedelta
 
@@ -11,11 +10,8 @@ from bs4 import BeautifulSoup
 from app.core import clock, demo
 from app.core.db import db
 from app.models import (
-    AuditLog,
-    BedAvailability,
     Booking,
     Facility,
-    FacilityService,
     Family,
     OpeningHours,
     Participant,
@@ -25,51 +21,35 @@ from app.models import (
     User,
 )
 from app.queue import service
-from app.staff import service as staff_service
-from tests.helpers import decoded, page, page_problems, sign_in, signed_in_client, transfer_size
+from tests.helpers import (
+    AGUS_CARD,
+    BUDI_CARD,
+    CIBINONG,
+    COBLONG,
+    DEWI_CARD,
+    KLINIK_CIBINONG,
+    RSUD,
+    audit_actions,
+    audit_entries,
+    csrf_token,
+    decoded,
+    flashes,
+    make_booking,
+    page,
+    page_problems,
+    person,
+    poli,
+    post,
+    run_together,
+    sign_in,
+    signed_in_client,
+    today,
+    transfer_size,
+)
 
 CORE_BUDGET = 10_000
-DEWI_CARD, AGUS_CARD, BUDI_CARD = "0001000000002", "0001000000005", "0001000000001"
-COBLONG, CIBINONG, KLINIK_CIBINONG, RSUD = "DEMO-PKM-3273", "DEMO-PKM-3201", "DEMO-KLP-3201", "DEMO-RS-3201"
 
-
-# --- helpers and fixtures -------------------------------------------------------------------
-
-@pytest.fixture
-def dewi(app):
-    return signed_in_client(app, "peserta_lunas")
-
-
-@pytest.fixture
-def budi(app):
-    return signed_in_client(app, "peserta")
-
-
-@pytest.fixture
-def faskes(app):
-    return signed_in_client(app, "petugas_faskes")
-
-
-@pytest.fixture
-def always_open(app):
-    """The demo facilities without recorded hours: every day of the window can be booked."""
-    with app.app_context():
-        OpeningHours.delete().where(OpeningHours.facility.in_(
-            Facility.select(Facility.id).where(Facility.code.in_((COBLONG, CIBINONG, KLINIK_CIBINONG, RSUD))))
-        ).execute()
-
-
-def today(offset=0):
-    return clock.today() + timedelta(days=offset)
-
-
-def person(card):
-    return Participant.by_card(card)
-
-
-def poli(app, facility_code, poli_code):
-    with app.app_context():
-        return Poli.select().join(Facility).where(Facility.code == facility_code, Poli.code == poli_code).get()
+pytestmark = pytest.mark.usefixtures("audit_mark")
 
 
 def booking_form(client, faskes=None):
@@ -107,48 +87,6 @@ def count_bookings(**where):
     for name, value in where.items():
         query = query.where(getattr(Booking, name) == value)
     return query.count()
-
-
-def make_booking(participant, poli_row, day, number, status="aktif", active=None):
-    """A booking written straight to the database (as if taken earlier); `active=False` leaves it out
-    of the one-active-booking index (test data with one person many times a day)."""
-    active = status != "batal" if active is None else active
-    poli_day, _ = PoliDay.get_or_create(poli=poli_row.id, visit_date=day)
-    poli_day.issued = max(poli_day.issued, number)
-    if status != "batal":
-        poli_day.booked += 1
-    poli_day.save()
-    return Booking.create(participant=participant, poli=poli_row.id, visit_date=day, number=number,
-                          code=uuid.uuid4().hex[:8].upper(), status=status,
-                          active_key=1 if active else None)
-
-
-def token(client):
-    return page(client.get("/beranda")).find("input", {"name": "csrf_token"})["value"]
-
-
-def post(client, path, data=None):
-    return client.post(path, data={"csrf_token": token(client), **(data or {})})
-
-
-def flashes(client):
-    return [p.get_text(" ", strip=True) for p in page(client.get("/beranda")).select(".flash")]
-
-
-@pytest.fixture(autouse=True)
-def audit_mark(app):
-    """The last audit entry before the test: ids of bookings deleted by a committed test's clean-up
-    may come again on SQLite, and the append-only log still names them."""
-    with app.app_context(), db.connection_context():
-        return AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
-
-
-def audit_entries(subject, since):
-    return list(AuditLog.select().where(AuditLog.subject == subject, AuditLog.id > since).order_by(AuditLog.id))
-
-
-def audit_actions(subject, since):
-    return [entry.action for entry in audit_entries(subject, since)]
 
 
 # --- taking a number ------------------------------------------------------------------------
@@ -436,7 +374,7 @@ def test_nonaktif_participant_is_told_why_and_where_to_pay(app, budi, always_ope
     umum = poli(app, CIBINONG, "umum")
     with app.app_context():
         me = person(BUDI_CARD)
-    response = budi.post("/antrean", data={"csrf_token": token(budi), "faskes": CIBINONG,
+    response = budi.post("/antrean", data={"csrf_token": csrf_token(budi, "/beranda"), "faskes": CIBINONG,
                                            "request_key": "a" * 32, "member": str(me.id),
                                            "poli": str(umum.id), "visit_date": today(1).isoformat()})
     assert response.status_code == 200 and page(response).select_one("#nonaktif")
@@ -563,22 +501,7 @@ def test_two_participants_racing_for_the_last_slot(app, fresh_family):
 
 def _race(posts):
     """Run the (client, data) posts at the same moment; returns the responses."""
-    start, results, errors = threading.Barrier(len(posts)), [], []
-
-    def run(client, data):
-        try:
-            start.wait()
-            results.append(client.post("/antrean", data=data))
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=run, args=pair) for pair in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return results
+    return run_together([lambda c=c, d=d: c.post("/antrean", data=d) for c, d in posts])
 
 
 @pytest.mark.committed
@@ -598,247 +521,6 @@ def test_a_double_submission_racing_itself_creates_one_booking(app, fresh_family
     with app.app_context(), db.connection_context():
         assert Booking.select().where(Booking.poli == slot.id).count() == 1
         assert PoliDay.get(PoliDay.poli == slot.id).booked == 1
-
-
-# --- facility staff ----------------------------------------------------------------------------
-
-def _staff_action(client, booking, action):
-    return post(client, f"/faskes-saya/antrean/{booking.id}", {"aksi": action})
-
-
-def test_staff_board_check_in_call_serve_and_no_show(app, faskes, dewi, audit_mark):
-    umum = poli(app, CIBINONG, "umum")
-    with app.app_context():
-        first = make_booking(person(DEWI_CARD), umum, today(), 1)
-        second = make_booking(person(AGUS_CARD), umum, today(), 2)
-        make_booking(person(AGUS_CARD), umum, today(1), 1)  # tomorrow: not on today's board
-    html = page(faskes.get("/faskes-saya"))
-    assert "Puskesmas Cibinong" in html.get_text() and html.select_one("#poli").get_text() == "Poli Gigi"
-    html = page(faskes.get(f"/faskes-saya?poli={umum.id}"))
-    rows = html.select("#bookings li")
-    assert len(rows) == 2 and "Dewi Lestari" in rows[0].get_text() and first.code in rows[0].get_text()
-    form = rows[0].find("form")
-    assert form["method"] == "post" and form["action"] == f"/faskes-saya/antrean/{first.id}"
-    assert form.find("input", {"name": "csrf_token"})
-    assert [b["value"] for b in form.find_all("button")] == ["hadir", "tidak_hadir"]
-
-    assert post(faskes, f"/faskes-saya/poli/{umum.id}/panggil").status_code == 303  # nobody checked in yet
-    assert any("Belum ada peserta yang sudah hadir" in text for text in flashes(faskes))
-
-    response = _staff_action(faskes, first, "hadir")
-    assert response.status_code == 303 and response.headers["Location"] == f"/faskes-saya?poli={umum.id}"
-    response = post(faskes, f"/faskes-saya/poli/{umum.id}/panggil")
-    assert response.status_code == 303
-    with app.app_context():
-        assert Booking.get_by_id(first.id).status == "dipanggil"
-        assert PoliDay.get(PoliDay.poli == umum.id, PoliDay.visit_date == today()).now_serving == 1
-    ticket = page(dewi.get(f"/antrean/{first.id}"))
-    now = ticket.select_one("#now").get_text(" ", strip=True)
-    assert "sedang dilayani nomor 1" in now and "Nomor Anda dipanggil" in now
-    assert "Sedang dilayani: nomor 1" in page(faskes.get(f"/faskes-saya?poli={umum.id}")).select_one("#now").get_text()
-
-    assert _staff_action(faskes, first, "selesai").status_code == 303
-    assert _staff_action(faskes, second, "tidak_hadir").status_code == 303
-    with app.app_context():
-        assert Booking.get_by_id(first.id).status == "selesai"
-        assert Booking.get_by_id(second.id).status == "tidak_hadir"
-        assert audit_actions(f"booking:{first.id}", audit_mark) == ["queue_hadir", "queue_dipanggil", "queue_selesai"]
-        [entry] = audit_entries(f"booking:{second.id}", audit_mark)
-        assert (entry.action, entry.on_behalf_of_id, entry.actor.username) == ("queue_tidak_hadir", second.participant_id, "faskes")
-    assert "Selesai dilayani" in page(dewi.get(f"/antrean/{first.id}")).select_one("#now").get_text()
-
-    # a step that no longer fits the status changes nothing and says so
-    _staff_action(faskes, first, "hadir")
-    assert any("sudah berubah" in text for text in flashes(faskes))
-    with app.app_context():
-        assert Booking.get_by_id(first.id).status == "selesai"
-    assert _staff_action(faskes, first, "hapus").status_code == 400
-
-
-def test_staff_call_the_specific_checked_in_number(app, faskes):
-    umum = poli(app, CIBINONG, "umum")
-    with app.app_context():
-        bookings = [make_booking(person(card), umum, today(), n) for n, card in ((1, DEWI_CARD), (2, AGUS_CARD))]
-    _staff_action(faskes, bookings[1], "hadir")
-    _staff_action(faskes, bookings[0], "hadir")
-    post(faskes, f"/faskes-saya/poli/{umum.id}/panggil")  # the lowest number that checked in
-    with app.app_context():
-        assert Booking.get_by_id(bookings[0].id).status == "dipanggil"
-    _staff_action(faskes, bookings[1], "dipanggil")
-    with app.app_context():
-        assert PoliDay.get(PoliDay.poli == umum.id, PoliDay.visit_date == today()).now_serving == 2
-
-
-def test_staff_act_only_on_todays_bookings(app, faskes):
-    umum = poli(app, CIBINONG, "umum")
-    with app.app_context():
-        tomorrow = make_booking(person(DEWI_CARD), umum, today(1), 1)
-    _staff_action(faskes, tomorrow, "hadir")
-    assert any("Hanya antrean hari ini" in text for text in flashes(faskes))
-    with app.app_context():
-        assert Booking.get_by_id(tomorrow.id).status == "aktif"
-
-
-def test_staff_of_another_facility_get_404(app, faskes):
-    elsewhere = poli(app, COBLONG, "umum")
-    with app.app_context():
-        booking = make_booking(person(DEWI_CARD), elsewhere, today(), 1)
-    assert _staff_action(faskes, booking, "hadir").status_code == 404
-    assert post(faskes, f"/faskes-saya/poli/{elsewhere.id}/panggil").status_code == 404
-    assert faskes.get(f"/faskes-saya?poli={elsewhere.id}").status_code == 404
-    assert _staff_action(faskes, type("Gone", (), {"id": 99999999}), "hadir").status_code == 404
-    with app.app_context():
-        assert Booking.get_by_id(booking.id).status == "aktif"
-
-
-def test_staff_without_a_facility_see_why(app, faskes):
-    with app.app_context():
-        User.update(facility=None).where(User.username == "faskes").execute()
-    assert page(faskes.get("/faskes-saya")).select_one("#no-facility")
-    assert page(faskes.get("/faskes-saya/jam-buka")).select_one("#no-facility")
-    assert post(faskes, "/faskes-saya/layanan", {"services": "kia"}).status_code == 404
-
-
-@pytest.fixture
-def hospital_staff(app, faskes):
-    """The demo petugas_faskes, moved to the demo hospital for this test."""
-    with app.app_context():
-        rsud = Facility.get(Facility.code == RSUD)
-        User.update(facility=rsud).where(User.username == "faskes").execute()
-    return faskes
-
-
-def beds_of(code):
-    return {b.bed_class: (b.available, b.total) for b in
-            BedAvailability.select().join(Facility).where(Facility.code == code)}
-
-
-def test_beds_updated_all_at_once(app, hospital_staff, audit_mark):
-    html = page(hospital_staff.get("/faskes-saya/tempat-tidur"))
-    form = html.select_one('form[action="/faskes-saya/tempat-tidur"]')
-    assert form["method"] == "post" and form.find("input", {"name": "csrf_token"})
-    assert form.find("input", {"name": "tersedia_kelas_1"})["value"] == "4"
-    assert form.find("input", {"name": "total_kelas_1"})["value"] == "20"
-    assert form.find("input", {"name": "tersedia_vip"}).get("value") in (None, "")  # not reported yet
-    data = {field["name"]: field.get("value", "") for field in form.find_all("input")}
-    data.update(tersedia_kelas_1="0", total_kelas_1="20", tersedia_icu="2", tersedia_vip="1", total_vip="3")
-    response = hospital_staff.post("/faskes-saya/tempat-tidur", data=data)
-    assert response.status_code == 303
-    with app.app_context():
-        beds = beds_of(RSUD)
-        assert beds["kelas_1"] == (0, 20) and beds["icu"] == (2, 8) and beds["vip"] == (1, 3)
-        assert "nicu" not in beds
-        rsud = Facility.get(Facility.code == RSUD)
-        assert BedAvailability.get(BedAvailability.facility == rsud, BedAvailability.bed_class == "icu").updated_by.username == "faskes"
-        assert audit_actions(f"facility:{rsud.id}", audit_mark) == ["beds_updated"]
-
-
-@pytest.mark.parametrize("changes, field, message", [
-    ({"tersedia_kelas_2": "-1"}, "tersedia_kelas_2", "Jumlah tidak boleh negatif."),
-    ({"total_kelas_2": "-30"}, "total_kelas_2", "Jumlah tidak boleh negatif."),
-    ({"tersedia_kelas_2": "31"}, "tersedia_kelas_2", "Tempat tidur tersedia tidak boleh lebih dari jumlah seluruhnya."),
-    ({"tersedia_kelas_2": "tujuh"}, "tersedia_kelas_2", "Tulis angka bulat saja, misalnya 12."),
-    ({"total_kelas_2": "2.5"}, "total_kelas_2", "Tulis angka bulat saja, misalnya 12."),
-    ({"tersedia_kelas_2": ""}, "tersedia_kelas_2", "Isi jumlah tersedia dan jumlah seluruhnya."),
-    ({"tersedia_vip": "2"}, "total_vip", "Isi jumlah tersedia dan jumlah seluruhnya."),
-    ({"total_kelas_2": "99999999"}, "total_kelas_2", "Jumlah terlalu besar."),
-])
-def test_bad_bed_numbers_are_refused_and_kept(app, hospital_staff, changes, field, message):
-    with app.app_context():
-        before = beds_of(RSUD)
-    form = page(hospital_staff.get("/faskes-saya/tempat-tidur")).select_one('form[action="/faskes-saya/tempat-tidur"]')
-    data = {f["name"]: f.get("value", "") for f in form.find_all("input")}
-    data.update(tersedia_kelas_1="1", **changes)
-    response = hospital_staff.post("/faskes-saya/tempat-tidur", data=data)
-    assert response.status_code == 200
-    html = page(response)
-    assert html.select_one(f"#{field}-error").get_text() == message
-    for name, value in changes.items():
-        assert html.find("input", {"name": name}).get("value", "") == value
-    with app.app_context():
-        assert beds_of(RSUD) == before
-
-
-def test_a_puskesmas_reports_no_beds(faskes):
-    html = page(faskes.get("/faskes-saya/tempat-tidur"))
-    assert html.select_one("#no-beds") and html.select_one('form[action="/faskes-saya/tempat-tidur"]') is None
-    assert post(faskes, "/faskes-saya/tempat-tidur", {"tersedia_kelas_1": "1"}).status_code == 404
-    assert page(faskes.get("/faskes-saya")).find("a", href="/faskes-saya/tempat-tidur") is None
-
-
-def _hours_data(faskes):
-    form = page(faskes.get("/faskes-saya/jam-buka")).select_one('form[action="/faskes-saya/jam-buka"]')
-    data = {f["name"]: f.get("value", "") for f in form.find_all("input") if f.get("type") != "checkbox"}
-    data.update({f["name"]: "y" for f in form.find_all("input", type="checkbox") if f.has_attr("checked")})
-    return form, data
-
-
-def test_opening_hours_edit(app, faskes, audit_mark):
-    form, data = _hours_data(faskes)
-    assert form["method"] == "post" and form.find("input", {"name": "csrf_token"})
-    assert (data["buka_0"], data["tutup_0"], data["tutup_5"], data["libur_6"]) == ("07:30", "14:00", "12:00", "y")
-    data.update(buka_5="8.00", tutup_5="11:00", libur_6="", buka_6="08:00", tutup_6="10:30")
-    data.pop("libur_6")
-    data["libur_2"] = "y"
-    assert faskes.post("/faskes-saya/jam-buka", data=data).status_code == 303
-    with app.app_context():
-        facility = Facility.get(Facility.code == CIBINONG)
-        hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.select().where(OpeningHours.facility == facility)}
-        assert hours[5] == ("08:00", "11:00") and hours[6] == ("08:00", "10:30") and 2 not in hours
-        assert hours[0] == ("07:30", "14:00")
-        assert audit_actions(f"facility:{facility.id}", audit_mark) == ["hours_updated"]
-
-
-@pytest.mark.parametrize("changes, field, message", [
-    ({"buka_1": "25:00"}, "buka_1", "Tulis jam seperti 07:30 (00:00 sampai 23:59)."),
-    ({"tutup_1": "jam 2"}, "tutup_1", "Tulis jam seperti 07:30 (00:00 sampai 23:59)."),
-    ({"buka_1": "14:00", "tutup_1": "07:30"}, "tutup_1", "Jam tutup harus sesudah jam buka."),
-    ({"buka_1": "08:00", "tutup_1": "08:00"}, "tutup_1", "Jam tutup harus sesudah jam buka."),
-    ({"tutup_1": ""}, "tutup_1", "Isi jam buka dan jam tutup, atau centang Tutup."),
-])
-def test_bad_opening_hours_are_refused_and_kept(app, faskes, changes, field, message):
-    _, data = _hours_data(faskes)
-    data.update(changes)
-    response = faskes.post("/faskes-saya/jam-buka", data=data)
-    assert response.status_code == 200
-    html = page(response)
-    assert html.select_one(f"#{field}-error").get_text() == message
-    for name, value in changes.items():
-        assert html.find("input", {"name": name}).get("value", "") == value
-    with app.app_context():
-        facility = Facility.get(Facility.code == CIBINONG)
-        assert OpeningHours.get(OpeningHours.facility == facility, OpeningHours.weekday == 1).opens == "07:30"
-
-
-def test_services_edit(app, faskes, audit_mark):
-    form = page(faskes.get("/faskes-saya/layanan")).select_one('form[action="/faskes-saya/layanan"]')
-    assert form["method"] == "post" and form.find("input", {"name": "csrf_token"})
-    checked = {box["value"] for box in form.select("input[type=checkbox][checked]")}
-    assert checked == {"poli_umum", "poli_gigi", "kia", "persalinan", "laboratorium"}
-    with app.app_context():
-        facility = Facility.get(Facility.code == CIBINONG)
-        FacilityService.create(facility=facility, service="dari_impor")  # not on the form: kept
-    response = faskes.post("/faskes-saya/layanan", data={"csrf_token": token(faskes),
-                                                         "services": ["poli_umum", "apotek_prb", "igd_24_jam"]})
-    assert response.status_code == 303
-    with app.app_context():
-        assert staff_service.services_of(facility) == {"poli_umum", "apotek_prb", "igd_24_jam", "dari_impor"}
-        assert audit_actions(f"facility:{facility.id}", audit_mark) == ["services_updated"]
-    response = faskes.post("/faskes-saya/layanan", data={"csrf_token": token(faskes), "services": ["spa"]})
-    assert response.status_code == 200
-    assert page(response).select_one("#services-error").get_text() == "Pilih layanan dari daftar."
-    with app.app_context():
-        assert "spa" not in staff_service.services_of(facility)
-
-
-def test_staff_actions_need_the_csrf_token(app, faskes):
-    umum = poli(app, CIBINONG, "umum")
-    with app.app_context():
-        booking = make_booking(person(DEWI_CARD), umum, today(), 1)
-    assert faskes.post(f"/faskes-saya/antrean/{booking.id}", data={"aksi": "hadir"}).status_code == 400
-    assert faskes.post(f"/faskes-saya/poli/{umum.id}/panggil").status_code == 400
-    with app.app_context():
-        assert Booking.get_by_id(booking.id).status == "aktif"
 
 
 # --- the htmx refresh --------------------------------------------------------------------------

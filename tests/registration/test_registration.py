@@ -11,7 +11,15 @@ from app.contributions.va import LocalVaIssuer
 from app.core import clock, security
 from app.models import AuditLog, Facility, Family, Participant, Registration, User
 from app.rules import contributions
-from tests.helpers import decoded, page, page_problems, sign_in, signed_in_client, transfer_size
+from tests.helpers import (
+    decoded,
+    error_next_to,
+    page,
+    page_problems,
+    sign_in,
+    signed_in_client,
+    transfer_size,
+)
 
 KK = "3201012345678901"
 CIBINONG = {"provinsi": "32", "kabupaten": "32.01", "kecamatan": "32.01.01"}
@@ -33,9 +41,6 @@ NIK_REGISTERED = ("NIK ini sudah terdaftar sebagai peserta JKN. Masuk memakai NI
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def error_next_to(response, field):
-    return [p.get_text(" ", strip=True) for p in page(response).select(f"#{field}-error")]
 
 
 def token_of(client):
