@@ -19,7 +19,7 @@ Decisions the issue left open:
   still pays November. What a payment does not allocate is the family's credit (Family.credit()),
   never moved to another family; allocations of one payment never exceed its amount. Credit is spent
   again when the next payment arrives, when an officer assigns a payment, or by `apply_credit()`
-  (which a monthly job should call on the 1st, so that a month paid ahead counts as paid).
+  (which the daily `flask apply-credit` job calls, so that a month paid ahead counts as paid when it begins).
 - "Amount mismatch" (status unmatched, reason amount_mismatch): the VA's family does not pay by VA
   (PBI, PPU), its bill cannot be computed (no class, no members), or the payment would leave more
   than 12 months of its current monthly contribution as credit (a year ahead: most likely a typing
@@ -254,7 +254,7 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
 
 def apply_credit(family_id, today=None):
     """Spend a family's credit on what it owes through the current month; [(month, rupiah)] made.
-    For a monthly job on the 1st (a month paid ahead then counts as paid) and after rate changes."""
+    For the daily job (a month paid ahead then counts as paid when it begins) and after rate changes."""
     with write_lock():
         family = Family.get_locked(family_id)
         return _spend_credit(family, contributions.month_of(today or clock.today()))
