@@ -137,6 +137,16 @@ def budi(app):
 
 
 @pytest.fixture
+def officer(app):
+    return signed_in_client(app, "petugas_bpjs")
+
+
+@pytest.fixture
+def admin(app):
+    return signed_in_client(app, "admin")
+
+
+@pytest.fixture
 def faskes(app):
     return signed_in_client(app, "petugas_faskes")
 

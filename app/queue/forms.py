@@ -8,12 +8,8 @@ from wtforms.validators import DataRequired, ValidationError
 
 from app.core.formatting import date_id
 from app.core.forms import REQUIRED
-from app.core.labels import DAY_NAMES
 from app.rules import identity
 from app.rules import queue as rules
-
-#: the facility pages' own labels, so staff tick exactly what the facility search shows
-WEEKDAYS = DAY_NAMES
 
 #: QueueRefused.code → message; facts from the refusal fill the placeholders.
 REFUSALS = {

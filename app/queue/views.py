@@ -15,10 +15,10 @@ from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.errors import render_error
 from app.core.formatting import date_id
-from app.core.labels import BOOKING_STATUS_LABELS
+from app.core.labels import BOOKING_STATUS_LABELS, DAY_NAMES
 from app.core.rendering import render
 from app.queue import bp, service
-from app.queue.forms import WEEKDAYS, BookingForm, new_request_key, refusal_text
+from app.queue.forms import BookingForm, new_request_key, refusal_text
 from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 
@@ -33,7 +33,7 @@ def bill_url():
 
 
 def day_label(day, today):
-    label = f"{WEEKDAYS[day.weekday()]}, {date_id(day)}"
+    label = f"{DAY_NAMES[day.weekday()]}, {date_id(day)}"
     if day == today:
         return _("%(day)s (hari ini)", day=label)
     if day == today + timedelta(days=1):

@@ -7,8 +7,6 @@ from wtforms.validators import ValidationError
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.rules import queue as rules
 
-WEEKDAYS = DAY_NAMES
-
 BED_ERRORS = {
     "missing": _l("Isi jumlah tersedia dan jumlah seluruhnya."),
     "negative": _l("Jumlah tidak boleh negatif."),
@@ -103,7 +101,7 @@ class HoursForm(FlaskForm):
         return valid
 
 
-for _weekday, _name in enumerate(WEEKDAYS):
+for _weekday, _name in enumerate(DAY_NAMES):
     setattr(HoursForm, f"buka_{_weekday}", StringField(_l("Buka")))
     setattr(HoursForm, f"tutup_{_weekday}", StringField(_l("Tutup")))
     setattr(HoursForm, f"libur_{_weekday}", BooleanField(_l("Tutup sepanjang hari")))

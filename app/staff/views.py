@@ -9,13 +9,19 @@ from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.errors import render_error
-from app.core.labels import BED_CLASS_LABELS, BOOKING_STATUS_LABELS, SERVICE_LABELS, STAFF_ACTION_LABELS
+from app.core.labels import (
+    BED_CLASS_LABELS,
+    BOOKING_STATUS_LABELS,
+    DAY_NAMES,
+    SERVICE_LABELS,
+    STAFF_ACTION_LABELS,
+)
 from app.core.rendering import render
 from app.queue.forms import refusal_text
 from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 from app.staff import bp, service
-from app.staff.forms import WEEKDAYS, HoursForm, ServicesForm, beds_form
+from app.staff.forms import HoursForm, ServicesForm, beds_form
 
 
 @bp.errorhandler(NotFound)
@@ -133,7 +139,7 @@ def hours():
         service.update_hours(user, facility, form.hours)
         flash(_("Jam buka disimpan."), "ok")
         return redirect(url_for("staff.hours"), 303)
-    return render("staff/hours.html", facility=facility, form=form, weekdays=WEEKDAYS)
+    return render("staff/hours.html", facility=facility, form=form, weekdays=DAY_NAMES)
 
 
 @bp.route("/layanan", methods=["GET", "POST"])

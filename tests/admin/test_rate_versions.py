@@ -32,11 +32,6 @@ def post_version(client, **overrides):
     return client.post("/admin/tarif-iuran", data={**version_form(**overrides), "csrf_token": token})
 
 
-@pytest.fixture
-def admin(app):
-    return signed_in_client(app, "admin")
-
-
 def test_only_admins_reach_the_rate_form(app, client):
     assert client.get("/admin/tarif-iuran").headers["Location"].startswith("/masuk?next=")
     for role in ("peserta", "petugas_bpjs"):

@@ -47,16 +47,6 @@ def upload_dir(app, tmp_path, monkeypatch):
     return directory
 
 
-@pytest.fixture
-def budi(app):
-    return signed_in_client(app, "peserta")
-
-
-@pytest.fixture
-def officer(app):
-    return signed_in_client(app, "petugas_bpjs")
-
-
 def on_day(monkeypatch, day):
     """Move today's date (WIB) without moving the session clock."""
     monkeypatch.setattr(clock, "today", lambda: day)

@@ -26,16 +26,6 @@ BUDI_DUE = 3 * 35_000  # Kelas 3, 3 members: what Budi's family owes a month
 DEWI_DUE = 2 * 100_000  # Kelas 2, 2 members
 
 
-@pytest.fixture
-def budi(app):
-    return signed_in_client(app, "peserta")
-
-
-@pytest.fixture
-def dewi(app):
-    return signed_in_client(app, "peserta_lunas")
-
-
 def this_month():
     return contributions.month_of(clock.today())
 

@@ -8,11 +8,6 @@ from app.rules import contributions
 from tests.helpers import page, signed_in_client
 
 
-@pytest.fixture
-def budi(app):
-    return signed_in_client(app, "peserta")
-
-
 def test_status_in_arrears_says_since_when_and_how_much(budi):
     html = page(budi.get("/kepesertaan"))
     status = html.select_one("#status")

@@ -35,11 +35,6 @@ def payment(app):
         return unmatched()
 
 
-@pytest.fixture
-def officer(app):
-    return signed_in_client(app, "petugas_bpjs")
-
-
 def detail_url(payment_id):
     return f"{LIST}/{payment_id}"
 
