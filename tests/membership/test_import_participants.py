@@ -382,7 +382,7 @@ def test_a_missing_file_exits_1(runner, tmp_path):
 def test_the_readme_documents_the_columns_and_its_example_imports(ctx, tmp_path):
     text = README.read_text(encoding="utf-8")
     section = text.split("## Office batch import (participants CSV)")[1].split("\n## ")[0]
-    assert text.index("## Office batch import (participants CSV)") < text.index("## Code layout")
+    assert text.index("## Office batch import (participants CSV)") < text.index("## Where things are")
     for column in PARTICIPANT_COLUMNS:
         assert re.search(rf"^\| `{column}`( ★)? \|", section, re.MULTILINE), column
     example = re.search(r"```csv\n(.*?)```", section, re.DOTALL)[1]
