@@ -15,6 +15,7 @@ from app.models.contributions import (  # noqa: F401
     RehabInstalment,
     RehabPlan,
 )
+from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
 from app.models.facilities import BedAvailability, Facility, FacilityService, OpeningHours  # noqa: F401
 from app.models.membership import Family, Participant  # noqa: F401
 from app.models.queue import Booking, Poli, PoliDay, Referral  # noqa: F401
@@ -25,4 +26,5 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
 )
