@@ -108,10 +108,9 @@ class ArticleForm(FlaskForm):
         codes = [c for c in re.split(r"[\s,;]+", field.data or "") if c]
         if len(codes) > MAX_TARGETS:
             raise ValidationError(_("Paling banyak %(n)d wilayah.", n=MAX_TARGETS))
-        bad = [c for c in codes if not TARGET_CODE.match(c)]
         known = {r.code for r in Region.select(Region.code).where(
             Region.code.in_(codes) & Region.level.in_((Region.PROVINCE, Region.REGENCY)))} if codes else set()
-        unknown = bad or [c for c in codes if c not in known]
+        unknown = [c for c in codes if c not in known]
         if unknown:
             raise ValidationError(_("Kode wilayah tidak dikenal: %(codes)s. Tulis kode provinsi (contoh 32) "
                                     "atau kabupaten/kota (contoh 32.01), dipisah koma.",

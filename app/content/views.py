@@ -55,8 +55,8 @@ def _region_names(codes):
 
 def _reader_region(user):
     """The regency of a signed-in participant's family, or None."""
-    if user.is_authenticated and user.participant_id and user.participant.family.district_id:
-        return user.participant.family.district_id[:5]
+    if user.is_authenticated and user.participant_id and user.participant.family.district_code:
+        return user.participant.family.district_code[:5]
     return None
 
 

@@ -30,11 +30,11 @@ MENU = (
     (_l("Ganti kata sandi"), "accounts.password", SIGNED_IN),
     (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
     (_l("Kalkulator denda"), "tariffs.denda_calculator", EVERYONE),
-    (_l("Cari wilayah"), "regions.picker", EVERYONE),
     (_l("Artikel"), "content.articles", EVERYONE),
     (_l("Hak, manfaat dan prosedur"), "content.pages", EVERYONE),
     (_l("Penyuntingan"), "content.desk", EDITORS),
     (_l("Hak penyunting"), "admin.editors", ("admin",)),
+    (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 
 

@@ -37,7 +37,7 @@ def dashboard():
         members=participant.family_members() if participant else [],
         family=family,
         previous_sign_in=AuditLog.previous_sign_in(user),
-        announcements=(Announcement.for_family(today, family.district_id, family.segment) if family
+        announcements=(Announcement.for_family(today, family.district_code, family.segment) if family
                        else Announcement.for_everyone(today)),
     )
 
