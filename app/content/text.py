@@ -11,7 +11,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-#: nesting deeper than this (lists in lists, quotes in quotes) is rendered as plain text
+#: nesting deeper than this (lists in lists, quotes in quotes) is cut off, so the page stays shallow
 MAX_NESTING = 8
 TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "strong", "em", "blockquote", "code",
         "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"}
