@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.content import atom, bp, service
-from app.content.forms import AnnouncementForm, ArticleForm, PageVersionForm, WithdrawForm
+from app.content.forms import ARTICLE_BODY_MAX, AnnouncementForm, ArticleForm, PageVersionForm, WithdrawForm
 from app.core import clock, labels, uploads
 from app.core.auth import public, roles
 from app.core.db import parse_id
@@ -240,6 +240,7 @@ def _article_data(item):
 
 def _article_form_page(form, article=None, withdraw=None):
     return render("content/article_form.html", form=form, article=article, now=clock.now(),
+                  body_max=f"{ARTICLE_BODY_MAX:,}".replace(",", "."),
                   withdraw=withdraw or WithdrawForm(formdata=None))
 
 
