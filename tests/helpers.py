@@ -58,6 +58,21 @@ def error_next_to(response, field_id):
     return [p.get_text(" ", strip=True) for p in page(response).select(f"#{field_id}-error")]
 
 
+def csrf_post(client, path, data=None, form_page=None, **kwargs):
+    """POST `data` to `path` with a fresh CSRF token (read from `form_page`, by default `path`)."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, form_page or path)}, **kwargs)
+
+
+def field_error(response, name):
+    """The error shown next to the field `name` (the macro's `<p class="error" id="<id>-error">`,
+    which the field names in aria-describedby), or "" when there is none."""
+    soup = page(response)
+    field = soup.find(attrs={"name": name})
+    assert field is not None, f"no field {name!r} on the page"
+    errors = [soup.find(id=i) for i in (field.get("aria-describedby") or "").split() if i.endswith("-error")]
+    return " ".join(e.get_text(" ", strip=True) for e in errors if e is not None)
+
+
 def post(client, path, data=None):
     """POST `data` with the signed-in session's CSRF token (read from /beranda)."""
     return client.post(path, data={"csrf_token": csrf_token(client, "/beranda"), **(data or {})})

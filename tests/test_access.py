@@ -36,6 +36,8 @@ from app.models import (
     MODELS,
     ROLES,
     Allocation,
+    Announcement,
+    Article,
     AutoDebit,
     Booking,
     ChangeRequest,
@@ -182,6 +184,8 @@ def build_world():
     done_2.data = {"kk_number": family_2.kk_number}
     done_2.save()
     return SimpleNamespace(
+        article=Article.select().order_by(Article.id).first().id,
+        announcement=Announcement.select().order_by(Announcement.id).first().id,
         budi=budi.id, siti=siti.id, rizky=rizky.id, dewi=dewi.id, agus=agus.id,
         cibinong=cibinong.id, coblong=coblong.id, rsud=rsud.id,
         cib_poli=cib_poli.id, cob_poli=cob_poli.id, rs_poli=rs_poli.id,
@@ -262,6 +266,11 @@ def own_id(world, name, role):
         "request_id": world.budi_request,
         "registration_id": world.review_registration,
         "facility_id": world.cibinong,
+        "article_id": world.article,
+        "announcement_id": world.announcement,
+        "slug": "manfaat",
+        "kind": "hidup-sehat",
+        "number": 1,
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -365,6 +374,13 @@ OVERRIDES = {
     "staff.act": lambda w: {"aksi": "hadir"},
     "admin.add_rate_version": lambda w: {"effective_from": f"1-{first_of_next_month().month}-"
                                                             f"{first_of_next_month().year}"},
+    "content.new_article": lambda w: {"title": "Artikel uji", "summary": "Ringkasan uji", "body": "Isi uji.",
+                                      "image_alt": "Gambar uji"},
+    "content.edit_article": lambda w: {"image_alt": "Gambar uji"},
+    "content.withdraw": lambda w: {"reason": "Data di artikel keliru."},
+    "content.new_announcement": lambda w: {"title": "Pengumuman uji", "body": "Isi uji.",
+                                           "shown_until": f"{clock.today():%d-%m-%Y}"},
+    "content.edit_page": lambda w: {"note": "Perubahan uji."},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
@@ -372,6 +388,8 @@ WRITES_WITH_A_TOKEN = {
     "changes.review", "registration.review", "registration.start", "registration.family",
     "officer.payment", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.cancel", "staff.act",
     "staff.hours", "staff.services", "changes.fktp", "changes.care_class", "admin.add_rate_version",
+    "content.new_article", "content.edit_article", "content.withdraw", "content.new_announcement",
+    "content.stop_announcement", "content.edit_page", "admin.editors",
 }
 
 
@@ -475,7 +493,9 @@ ACCESS_POLICY = {
                      "facilities.detail", "tariffs.tariff", "tariffs.denda_calculator", "regions.picker",
                      "registration.start", "registration.resume", "registration.family", "registration.members",
                      "registration.facility", "registration.check", "registration.done",
-                     "api.payment_callback"), "public"),
+                     "api.payment_callback", "content.articles", "content.article", "content.article_image",
+                     "content.feed", "content.pages", "content.page", "content.page_version",
+                     "content.page_history", "content.page_compare", "content.search"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
                      "changes.document"), EVERYONE_SIGNED_IN),
@@ -489,6 +509,11 @@ ACCESS_POLICY = {
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review"), OFFICER_ROLES),
     "admin.add_rate_version": ("admin",),
+    "admin.editors": ("admin",),
+    # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
+    **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
+                     "content.new_announcement", "content.stop_announcement", "content.edit_page"),
+                    ("petugas_bpjs",)),
 }
 
 
@@ -553,7 +578,8 @@ FOREIGN = {
 }
 #: <int:…> routes that are not another person's data: officers decide on every family by design (their
 #: reads are audited); a facility's public page is public
-NOT_PERSONAL_OR_OFFICER_SCOPE = {"facilities.detail"}
+NOT_PERSONAL_OR_OFFICER_SCOPE = {"facilities.detail", "content.article", "content.article_image",
+                                 "content.page_version"}
 POST_FIELDS = {"staff.act": {"aksi": "hadir"}}
 
 

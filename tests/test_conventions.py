@@ -133,11 +133,14 @@ def test_parse_id_bounds():
 #: areas whose blueprint has no url_prefix because a few of their URLs belong elsewhere for the
 #: people who type or bookmark them: their prefix, and the URLs outside it (with why)
 DECLARED_PREFIX = {
-    "main": "/",  # the site's own root pages: /, /beranda, /bahasa, /healthz
-    "accounts": "/akun",
-    "registration": "/pendaftaran",
-    "changes": "/perubahan-data",
-    "tariffs": "/tarif-iuran",
+    "main": ("/",),  # the site's own root pages: /, /beranda, /bahasa, /healthz
+    "accounts": ("/akun",),
+    "registration": ("/pendaftaran",),
+    "changes": ("/perubahan-data",),
+    "tariffs": ("/tarif-iuran",),
+    # articles, the transparency pages and the search are three things readers look for by name;
+    # editors work under /petugas with every other officer task
+    "content": ("/artikel", "/informasi", "/cari", "/petugas/konten"),
 }
 OUTSIDE_PREFIX = {
     "/masuk", "/keluar",  # sign-in and sign-out: the two words every page links to
@@ -159,7 +162,7 @@ def test_each_area_is_one_package_one_blueprint_one_prefix(app):
     for area in areas():
         bp = importlib.import_module(f"app.{area}").bp
         assert bp.name == area, f"app/{area}/ defines blueprint {bp.name!r}"
-        prefix = bp.url_prefix or DECLARED_PREFIX.get(area)
+        prefix = (bp.url_prefix,) if bp.url_prefix else DECLARED_PREFIX.get(area)
         assert prefix, f"app/{area}/: give the blueprint a url_prefix"
         for rule in routes(app):
             if rule.endpoint.partition(".")[0] == area:

@@ -1,4 +1,4 @@
-"""Administration (admin): rate versions (tarif iuran)."""
+"""Administration (admin): rate versions (tarif iuran), the editor right of officers."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

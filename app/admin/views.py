@@ -1,13 +1,15 @@
-"""Administration (admin only): rate versions (tarif iuran)."""
-from flask import flash, redirect, request, url_for
+"""Administration (admin only): rate versions (tarif iuran) and the editor right of officers."""
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.admin import bp
+from app.content import service as content
 from app.core import clock
 from app.core.auth import acting_user, roles
+from app.core.db import parse_id
 from app.core.formatting import date_id
 from app.core.rendering import render
-from app.models import RateVersion
+from app.models import RateVersion, User
 from app.tariffs import service as tariffs
 from app.tariffs.forms import RateVersionForm
 
@@ -35,3 +37,20 @@ def add_rate_version():
                     when=date_id(version.effective_from)), "ok")
             return redirect(url_for("admin.add_rate_version"), 303)
     return render("admin/add_rate_version.html", form=form, latest=latest, today=today)
+
+
+# --- the editor right (penyunting) ---------------------------------------------------------------
+
+@bp.route("/penyunting", methods=["GET", "POST"])
+@roles("admin")
+def editors():
+    """Which officers may write articles, announcements and transparency pages (one button each)."""
+    if request.method == "POST":
+        user_id = parse_id(request.form.get("user"))
+        grant = request.form.get("aksi") == "beri"
+        if user_id is None or not content.set_editor(acting_user(), user_id, grant):
+            abort(404)
+        flash(_("Hak penyunting diberikan.") if grant else _("Hak penyunting dicabut."), "ok")
+        return redirect(url_for("admin.editors"), 303)
+    officers = User.select().where(User.role == "petugas_bpjs").order_by(User.username).limit(200)
+    return render("admin/editors.html", officers=officers)

@@ -67,6 +67,14 @@ ACTION_LABELS = {
     "hours_updated": _l("Jam buka diperbarui"),
     "services_updated": _l("Layanan faskes diperbarui"),
     "rate_version_added": _l("Versi tarif iuran ditambahkan"),
+    "article_created": _l("Artikel dibuat"),
+    "article_updated": _l("Artikel diubah"),
+    "article_withdrawn": _l("Artikel ditarik"),
+    "announcement_created": _l("Pengumuman dibuat"),
+    "announcement_stopped": _l("Pengumuman dihentikan"),
+    "page_version_added": _l("Versi baru halaman informasi disimpan"),
+    "editor_granted": _l("Hak penyunting diberikan"),
+    "editor_revoked": _l("Hak penyunting dicabut"),
 }
 
 
@@ -180,9 +188,42 @@ UNMATCHED_REASONS = {
     "amount_mismatch": _l("Jumlah tidak dapat diterapkan ke keluarga ini"),
 }
 
+# --- content: articles, announcements, transparency pages --------------------------------------
+
+ARTICLE_KIND_LABELS = {
+    "berita_daerah": _l("Berita daerah"),
+    "testimoni": _l("Testimoni peserta"),
+    "hidup_sehat": _l("Hidup sehat"),
+}
+ARTICLE_STATE_LABELS = {
+    "draft": _l("Draf"),
+    "scheduled": _l("Terjadwal"),
+    "published": _l("Terbit"),
+    "withdrawn": _l("Ditarik"),
+}
+ANNOUNCEMENT_KIND_LABELS = {
+    "kebijakan": _l("Perubahan kebijakan"),
+    "tarif": _l("Perubahan tarif"),
+    "program_baru": _l("Program baru"),
+    "gangguan": _l("Gangguan layanan"),
+}
+ANNOUNCEMENT_STATE_LABELS = {
+    "tampil": _l("Sedang tampil"),
+    "terjadwal": _l("Akan tampil"),
+    "selesai": _l("Selesai"),
+}
+PAGE_LABELS = {
+    "hak-dan-kewajiban": _l("Hak dan kewajiban peserta"),
+    "manfaat": _l("Manfaat: yang dijamin dan tidak dijamin"),
+    "prosedur": _l("Prosedur pelayanan"),
+    "biaya": _l("Biaya: iuran dan cara faskes dibayar"),
+}
+
 #: the tables templates use by these names
 TEMPLATE_GLOBALS = dict(
     role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
     status_labels=STATUS_LABELS, change_kind_labels=CHANGE_KIND_LABELS, segment_labels=SEGMENT_LABELS,
-    inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS,
+    inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS, article_kind_labels=ARTICLE_KIND_LABELS,
+    article_state_labels=ARTICLE_STATE_LABELS, announcement_kind_labels=ANNOUNCEMENT_KIND_LABELS,
+    announcement_state_labels=ANNOUNCEMENT_STATE_LABELS, page_labels=PAGE_LABELS,
 )

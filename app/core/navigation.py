@@ -7,6 +7,8 @@ from flask_login import current_user
 from app.models import OFFICER_ROLES
 
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
+#: officers an admin made editors (User.is_editor)
+EDITORS = "editors"
 PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), OFFICER_ROLES
 REGISTRARS = ("fasilitator", "petugas_bpjs", "admin")
 
@@ -30,6 +32,10 @@ MENU = (
     (_l("Ganti kata sandi"), "accounts.password", SIGNED_IN),
     (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
     (_l("Kalkulator denda"), "tariffs.denda_calculator", EVERYONE),
+    (_l("Artikel"), "content.articles", EVERYONE),
+    (_l("Hak, manfaat dan prosedur"), "content.pages", EVERYONE),
+    (_l("Penyuntingan"), "content.desk", EDITORS),
+    (_l("Hak penyunting"), "admin.editors", ("admin",)),
     (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 
@@ -41,6 +47,8 @@ def _shown(who, user):
         return not user.is_authenticated
     if not user.is_authenticated:
         return False
+    if who == EDITORS:
+        return user.role == "petugas_bpjs" and user.is_editor
     return who == SIGNED_IN or user.role in who
 
 

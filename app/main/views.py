@@ -7,7 +7,7 @@ from app.core.auth import acting_user, public, safe_next, signed_in
 from app.core.db import db
 from app.core.rendering import render
 from app.main import bp
-from app.models import AuditLog
+from app.models import Announcement, AuditLog
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -18,7 +18,7 @@ def home():
     """What JKN Lite is, and the way in; a signed-in user goes to their own page."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    return render("main/home.html")
+    return render("main/home.html", announcements=Announcement.for_everyone(clock.today()))
 
 
 @bp.get("/beranda")
@@ -27,14 +27,18 @@ def dashboard():
     """The personal home page: who is signed in, their family or their work."""
     user = acting_user()
     participant = user.participant if user.participant_id else None
+    today = clock.today()
+    family = participant.family if participant else None
     return render(
         "main/dashboard.html",
         user=user,
         participant=participant,
-        status=participant.status_on(clock.today()) if participant else None,
+        status=participant.status_on(today) if participant else None,
         members=participant.family_members() if participant else [],
-        family=participant.family if participant else None,
+        family=family,
         previous_sign_in=AuditLog.previous_sign_in(user),
+        announcements=(Announcement.for_family(today, family.district_code, family.segment) if family
+                       else Announcement.for_everyone(today)),
     )
 
 

@@ -6,6 +6,7 @@ MODELS lists every table in dependency order.
 from app.models.accounts import OFFICER_ROLES, ROLES, STAFF_ROLES, AuditLog, User  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
+from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
 from app.models.contributions import (  # noqa: F401
     Allocation,
     AutoDebit,
@@ -25,4 +26,5 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
 )

@@ -37,6 +37,8 @@ class User(BaseModel, UserMixin):
     #: part of the session id: bumping it signs the account out everywhere.
     session_version = IntegerField(default=1)
     active = BooleanField(default=True)
+    #: editor (penyunting): an officer an admin allowed to write articles, announcements and pages
+    is_editor = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
 
