@@ -48,7 +48,7 @@ def participant_refusal(issuer, participant, birth_date, today):
         return "too_young"
     if participant.inactive_reason == "meninggal":
         return "deceased"
-    if issuer.role == "fasilitator" and participant.family.district_id not in issuer.district_codes():
+    if issuer.role == "fasilitator" and participant.family.district_code not in issuer.district_codes():
         return "district"
     return None
 

@@ -87,7 +87,7 @@ class User(BaseModel, UserMixin):
 
     def district_codes(self):
         """The districts (kecamatan codes) a facilitator serves, sorted."""
-        return sorted(row.district_id for row in StaffDistrict.select().where(StaffDistrict.user == self))
+        return sorted(row.district_code for row in StaffDistrict.select().where(StaffDistrict.user == self))
 
     @classmethod
     def staff_page(cls, after=None, size=25):
