@@ -191,3 +191,11 @@ def test_the_crawler_reaches_the_family_page_after_a_look_up(app, officer):
             problems[url] = found
     assert not problems, problems
     assert f"/petugas/keluarga/{family_id(app)}" in seen and "/petugas/cari-peserta" in seen
+
+
+def test_one_decision_form_for_every_review():
+    from app.changes import views as change_views
+    from app.core.forms import DecisionForm
+    from app.registration import views as registration_views
+
+    assert registration_views.DecisionForm is DecisionForm is change_views.DecisionForm
