@@ -49,7 +49,7 @@ class StaffForm(FlaskForm):
         if self.role.data == "petugas_faskes" and not code:
             raise ValidationError(_l("Petugas faskes bekerja di satu faskes: isi kodenya."))
         if code and Facility.get_or_none(Facility.code == code) is None:
-            raise ValidationError(_l("Tidak ada faskes dengan kode ini. Lihat kode di halaman faskes."))
+            raise ValidationError(_l("Tidak ada faskes dengan kode ini. Periksa lagi kodenya."))
 
     def validate_districts(self, field):
         codes = district_codes(field.data)
