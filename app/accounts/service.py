@@ -38,18 +38,18 @@ def normalize_code(text):
 
 
 def participant_refusal(issuer, participant, birth_date, today):
-    """Why a code may not be issued for this participant (None: it may): the date of birth on the
-    KTP must be the one on record; 17 or older; alive; a facilitator only in their districts."""
+    """Why a code may not be issued for this participant (None: it may): a facilitator only in their
+    districts; the date of birth on the KTP must be the one on record; 17 or older; alive."""
     if participant is None:
         return "not_found"
+    if issuer.role == "fasilitator" and participant.family.district_code not in issuer.district_codes():
+        return "district"
     if birth_date != participant.birth_date:
         return "birth_date"
     if participant.age_on(today) < MIN_AGE:
         return "too_young"
     if participant.inactive_reason == "meninggal":
         return "deceased"
-    if issuer.role == "fasilitator" and participant.family.district_code not in issuer.district_codes():
-        return "district"
     return None
 
 

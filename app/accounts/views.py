@@ -1,4 +1,5 @@
-"""Sign in (masuk) and sign out (keluar)."""
+"""Sign in (masuk) and sign out (keluar); aktivasi and lupa kata sandi by a one-time code, and the
+staff page that issues one after checking the person's KTP."""
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
