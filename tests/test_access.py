@@ -197,6 +197,8 @@ def build_world():
         dewi_demo_payment=dewi_demo_payment.id, budi_payment=budi_payment.id,
         unmatched_payment=unmatched.id, mismatch_payment_2=mismatch_2.id,
         review_registration=review.id, done_token_2=done_2.token,
+        budi_family=Participant.get_by_id(budi.id).family_id,
+        faskes_user=User.get(User.username == "faskes").id,
     )
 
 
@@ -271,6 +273,8 @@ def own_id(world, name, role):
         "slug": "manfaat",
         "kind": "hidup-sehat",
         "number": 1,
+        "family_id": world.budi_family,
+        "user_id": world.faskes_user,
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -372,6 +376,13 @@ OVERRIDES = {
                                       "phone": "081234567890", "provinsi": "32", "kabupaten": "32.01",
                                       "kecamatan": "32.01.01"},
     "staff.act": lambda w: {"aksi": "hadir"},
+    "accounts.activate": lambda w: {"identifier": "0001000000003", "code": "12345678"},
+    "officer.look_up": lambda w: {"number": "0001000000001"},
+    "accounts.issue_code": lambda w: {"number": "0001000000003", "birth_date": "02-03-1988", "checked": "y"},
+    "officer.set_inactive": lambda w: {"target": "keluarga", "reason": "pindah_luar_negeri",
+                                       "effective_from": clock.today().strftime("%d-%m-%Y")},
+    "admin.new_user": lambda w: {"username": "uji.baru", "role": "petugas_bpjs"},
+    "admin.edit_user": lambda w: {"role": "petugas_faskes", "facility": "DEMO-PKM-3201", "active": "y"},
     "admin.add_rate_version": lambda w: {"effective_from": f"1-{first_of_next_month().month}-"
                                                             f"{first_of_next_month().year}"},
     "content.new_article": lambda w: {"title": "Artikel uji", "summary": "Ringkasan uji", "body": "Isi uji.",
@@ -390,6 +401,8 @@ WRITES_WITH_A_TOKEN = {
     "staff.hours", "staff.services", "changes.fktp", "changes.care_class", "admin.add_rate_version",
     "content.new_article", "content.edit_article", "content.withdraw", "content.new_announcement",
     "content.stop_announcement", "content.edit_page", "admin.editors",
+    "accounts.activate", "officer.look_up", "accounts.issue_code", "officer.set_inactive", "admin.new_user",
+    "admin.edit_user", "admin.user_code",
 }
 
 
@@ -495,7 +508,8 @@ ACCESS_POLICY = {
                      "registration.facility", "registration.check", "registration.done",
                      "api.payment_callback", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
-                     "content.page_history", "content.page_compare", "content.search"), "public"),
+                     "content.page_history", "content.page_compare", "content.search",
+                     "accounts.activate", "accounts.choose_password"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
                      "changes.document"), EVERYONE_SIGNED_IN),
@@ -507,9 +521,10 @@ ACCESS_POLICY = {
     **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
                      "staff.services"), ("petugas_faskes",)),
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
-                     "changes.review"), OFFICER_ROLES),
-    "admin.add_rate_version": ("admin",),
-    "admin.editors": ("admin",),
+                     "changes.review", "officer.look_up", "officer.family", "officer.set_inactive"), OFFICER_ROLES),
+    "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
+    **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
+                     "admin.user_code", "admin.editors"), ("admin",)),
     # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
     **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
                      "content.new_announcement", "content.stop_announcement", "content.edit_page"),

@@ -1,11 +1,11 @@
 """The sign-in and change-password forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, USERNAME
+from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, USERNAME, parse_date
 from app.rules import identity, passwords
 
 SIGN_IN_FAILED = _l(
@@ -62,3 +62,70 @@ class ChangePasswordForm(FlaskForm):
         )
         if problems:
             raise ValidationError(PASSWORD_ERRORS[problems[0]])
+
+
+class CodeForm(FlaskForm):
+    """Aktivasi / lupa kata sandi, step 1: who you are and the one-time code an officer gave you."""
+
+    identifier = StringField(
+        _l("Nomor kartu JKN, NIK, atau nama pengguna petugas"),
+        validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40 karakter)."))],
+    )
+    code = StringField(
+        _l("Kode sekali pakai dari petugas"),
+        validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Kode terdiri dari 8 angka."))],
+    )
+
+    def validate_identifier(self, field):
+        if field.errors:
+            return
+        kind = identity.identifier_kind(field.data)
+        if kind == "bad_number" or (kind == "username" and not USERNAME.match(field.data.strip().lower())):
+            raise ValidationError(IDENTIFIER_ERRORS[kind])
+
+    def validate_code(self, field):
+        value = identity.normalize_number(field.data)
+        if not field.errors and not (identity.is_digits(value) and len(value) == 8):
+            raise ValidationError(_l("Kode terdiri dari 8 angka."))
+
+
+class NewPasswordForm(FlaskForm):
+    """Step 2: the new password, checked against the person's own data and the blocklist."""
+
+    new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(REQUIRED)])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("Tidak sama dengan kata sandi baru."))],
+    )
+
+    def __init__(self, participant, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def validate_new_password(self, field):
+        person = self.participant
+        problems = passwords.password_problems(
+            field.data, nik=person.nik if person else None, card_number=person.card_number if person else None,
+            birth_date=person.birth_date if person else None)
+        if problems:
+            raise ValidationError(PASSWORD_ERRORS[problems[0]])
+
+
+class IssueCodeForm(FlaskForm):
+    """The identity check before a code: the number and the date of birth on the KTP."""
+
+    number = StringField(_l("Nomor kartu JKN atau NIK peserta"),
+                         validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40 karakter)."))])
+    birth_date = StringField(_l("Tanggal lahir (seperti di KTP)"),
+                             validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Terlalu panjang (maksimal 20 karakter)."))])
+    checked = BooleanField(_l("Saya sudah mencocokkan KTP atau kartu JKN dengan orang yang datang."),
+                           validators=[DataRequired(_l("Periksa KTP atau kartu JKN orangnya dahulu, lalu centang."))])
+
+    def validate_number(self, field):
+        value = identity.normalize_number(field.data)
+        if not field.errors and not (identity.is_digits(value) and len(value) in (13, 16)):
+            raise ValidationError(_l("Tulis nomor kartu JKN (13 angka) atau NIK (16 angka) lengkap."))
+
+    def validate_birth_date(self, field):
+        if not field.errors and parse_date(field.data) is None:
+            raise ValidationError(_l("Tulis tanggal lahir seperti 17-08-1985."))

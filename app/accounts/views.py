@@ -1,10 +1,22 @@
-"""Sign in (masuk) and sign out (keluar)."""
-from flask import current_app, flash, redirect, request, url_for
+"""Sign in (masuk) and sign out (keluar); aktivasi and lupa kata sandi by a one-time code, and the
+staff page that issues one after checking the person's KTP."""
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts import bp
-from app.accounts.forms import SIGN_IN_FAILED, ChangePasswordForm, SignInForm
+from app.accounts import service as access
+from app.accounts.forms import (
+    SIGN_IN_FAILED,
+    ChangePasswordForm,
+    CodeForm,
+    IssueCodeForm,
+    NewPasswordForm,
+    SignInForm,
+)
+from app.core import clock
+from app.core.audit import audit
 from app.core.auth import (
     acting_user,
     authenticate,
@@ -12,13 +24,16 @@ from app.core.auth import (
     check_password,
     end_session,
     public,
+    roles,
     safe_next,
     signed_in,
     start_session,
 )
 from app.core.extensions import limiter
+from app.core.forms import parse_date
 from app.core.rendering import render
-from app.models import AuditLog
+from app.models import AuditLog, Participant
+from app.rules import identity
 from app.rules.passwords import MIN_LENGTH
 
 
@@ -79,3 +94,104 @@ def password():
 def trail():
     """Siapa yang melihat data saya: the latest entries of the person's audit trail."""
     return render("accounts/trail.html", entries=list(AuditLog.trail(acting_user())))
+
+
+# --- aktivasi and lupa kata sandi: a one-time code from an officer ----------------------------
+
+def _code_limit():
+    return current_app.config["ACCESS_CODE_RATE_LIMIT"]
+
+
+@bp.route("/aktivasi", methods=["GET", "POST"])
+@public
+@limiter.limit(_code_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 303,
+               error_message=lambda: _("Terlalu banyak percobaan kode dari perangkat ini. Tunggu sebentar, "
+                                       "lalu coba lagi."))
+def activate():
+    """Step 1: card number, NIK or username, and the code. Unknown person, wrong, used or expired
+    code: one answer for all (no enumeration)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            code_id = access.verify_code(form.identifier.data, form.code.data)
+        except access.AccessError:
+            form.code.errors.append(_(
+                "Kode tidak cocok, sudah dipakai, atau sudah lewat 24 jam. Periksa nomor dan kodenya, "
+                "atau minta kode baru kepada petugas."))
+        else:
+            session["access_code"] = {"id": code_id, "at": clock.epoch()}
+            return redirect(url_for(".choose_password"), 303)
+    form.code.data = ""
+    return render("accounts/activate.html", form=form)
+
+
+def _held_code():
+    held = session.get("access_code") or {}
+    if clock.epoch() - held.get("at", 0) > access.HOLD_MINUTES * 60:
+        return None
+    return held.get("id")
+
+
+@bp.route("/aktivasi/kata-sandi", methods=["GET", "POST"])
+@public
+def choose_password():
+    """Step 2: the new password; the code is used up and the person is signed in."""
+    code_id = _held_code()
+    try:
+        participant, user = access.code_owner(code_id) if code_id else (None, None)
+    except access.AccessError:
+        participant = user = None
+    if participant is None and user is None:
+        session.pop("access_code", None)
+        flash(_("Masukkan kode sekali pakai dahulu (kode berlaku satu kali, 24 jam)."), "info")
+        return redirect(url_for(".activate"), 303)
+    form = NewPasswordForm(participant)
+    if form.validate_on_submit():
+        try:
+            account = access.set_password_with_code(code_id, form.new_password.data)
+        except access.AccessError:
+            session.pop("access_code", None)
+            flash(_("Kode ini sudah dipakai atau sudah lewat 24 jam. Minta kode baru kepada petugas."), "info")
+            return redirect(url_for(".activate"), 303)
+        start_session(account)
+        flash(_("Kata sandi sudah diatur. Anda sudah masuk."), "ok")
+        return redirect(url_for("main.dashboard"), 303)
+    return render("accounts/choose_password.html", form=form, min_length=MIN_LENGTH,
+                  name=participant.name if participant else user.username)
+
+
+# --- issuing a code: staff who checked the person's KTP -------------------------------------------
+
+CODE_ERRORS = {
+    "not_found": _l("Tidak ada peserta dengan nomor ini. Periksa lagi nomornya."),
+    "birth_date": _l("Tanggal lahir tidak sama dengan data peserta. Cocokkan lagi dengan KTP; kode tidak "
+                     "diberikan."),
+    "too_young": _l("Peserta di bawah 17 tahun memakai akun kepala keluarga."),
+    "deceased": _l("Peserta ini tercatat sudah meninggal dunia."),
+    "district": _l("Peserta ini tinggal di luar kecamatan tugas Anda. Arahkan ke kantor BPJS Kesehatan."),
+}
+
+
+@bp.route("/kode-sekali-pakai", methods=["GET", "POST"])
+@roles("fasilitator", "petugas_bpjs", "admin")
+def issue_code():
+    """A one-time code for a participant aged 17+, after checking their KTP: shown once (print it or
+    read it out), never stored in plain."""
+    form = IssueCodeForm(data={"number": request.args.get("kartu", "")[:13]} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        officer, today = acting_user(), clock.today()
+        participant = Participant.by_number(identity.normalize_number(form.number.data))
+        refusal = access.participant_refusal(officer, participant, parse_date(form.birth_date.data), today)
+        if refusal:
+            audit(officer, "access_code_refused", f"participant:{participant.id}" if participant else "unknown",
+                  participant, reason=refusal)
+            field = form.number if refusal == "not_found" else form.birth_date
+            field.errors.append(CODE_ERRORS[refusal])
+        else:
+            record, code = access.issue_code(officer, participant=participant)
+            return render("accounts/code_issued.html", code=code, record=record, person=participant.name,
+                          card=participant.card_number)
+    return render("accounts/issue_code.html", form=form)
+

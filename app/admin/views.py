@@ -1,8 +1,13 @@
-"""Administration (admin only): rate versions (tarif iuran) and the editor right of officers."""
+"""Administration (admin only): rate versions (tarif iuran), staff accounts (akun petugas) and the
+editor right of officers."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from app.accounts import service as access
 from app.admin import bp
+from app.admin import service as staff
+from app.admin.forms import StaffForm, district_codes
 from app.content import service as content
 from app.core import clock
 from app.core.auth import acting_user, roles
@@ -54,3 +59,66 @@ def editors():
         return redirect(url_for("admin.editors"), 303)
     officers = User.select().where(User.role == "petugas_bpjs").order_by(User.username).limit(200)
     return render("admin/editors.html", officers=officers)
+# --- staff accounts (akun petugas) ----------------------------------------------------------------
+
+STAFF_ERRORS = {
+    "username_taken": _l("Nama pengguna ini sudah dipakai. Pilih yang lain."),
+    "self": _l("Anda tidak bisa mengubah peran atau menonaktifkan akun Anda sendiri."),
+}
+
+
+@bp.get("/pengguna")
+@roles("admin")
+def users():
+    """Staff accounts by username, 25 a page (`?setelah=<username>`: the page after it)."""
+    after = request.args.get("setelah", "")[:40]
+    rows, more = User.staff_page(after=after or None)
+    return render("admin/users.html", users=rows, next_after=rows[-1].username if more else None)
+
+
+def _save(form, user_id):
+    """The form's values saved; None (errors added to the form) when refused."""
+    try:
+        return staff.save_staff(acting_user(), user_id, form.username.data or "",
+                                form.role.data, form.facility.data or "", district_codes(form.districts.data),
+                                active=form.active.data if user_id else True)
+    except staff.Refused as refused:
+        (form.username if refused.code == "username_taken" else form.role).errors.append(STAFF_ERRORS[refused.code])
+        return None
+
+
+@bp.route("/pengguna/baru", methods=["GET", "POST"])
+@roles("admin")
+def new_user():
+    """A new staff account; its person sets the password with the one-time code shown once."""
+    form = StaffForm(new=True)
+    if form.validate_on_submit():
+        user = _save(form, None)
+        if user is not None:
+            record, code = access.issue_code(acting_user(), user=user)
+            return render("accounts/code_issued.html", code=code, record=record, person=user.username, card=None)
+    return render("admin/user.html", form=form, user=None)
+
+
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@roles("admin")
+def edit_user(user_id):
+    """Change a staff account's role, facility, districts, or deactivate it."""
+    user = User.get_or_none((User.id == user_id) & User.participant.is_null()) or abort(404)
+    data = None if request.method == "POST" else {
+        "role": user.role, "facility": user.facility.code if user.facility_id else "",
+        "districts": ", ".join(user.district_codes()), "active": user.active}
+    form = StaffForm(new=False, data=data)
+    if form.validate_on_submit() and _save(form, user.id) is not None:
+        flash(_("Akun %(name)s disimpan.", name=user.username), "ok")
+        return redirect(url_for(".edit_user", user_id=user.id), 303)
+    return render("admin/user.html", form=form, user=user)
+
+
+@bp.post("/pengguna/<int:user_id>/kode")
+@roles("admin")
+def user_code(user_id):
+    """Lupa kata sandi of a staff account: a one-time code for its person, shown once."""
+    user = User.get_or_none((User.id == user_id) & User.participant.is_null() & User.active) or abort(404)
+    record, code = access.issue_code(acting_user(), user=user)
+    return render("accounts/code_issued.html", code=code, record=record, person=user.username, card=None)

@@ -205,26 +205,3 @@ REQUEST_FORMS = {
     "sex": SexRequestForm,
     "nik": NikRequestForm,
 }
-
-
-class DecisionForm(FlaskForm):
-    """The officer's decision on a request: approve, or reject with a reason."""
-
-    decision = SelectField(
-        _l("Keputusan"), validate_choice=False,
-        choices=[SelectChoice("", _l("— pilih —")), SelectChoice("setujui", _l("Setujui: ubah data peserta")),
-                 SelectChoice("tolak", _l("Tolak"))],
-        validators=[DataRequired(_l("Pilih setujui atau tolak."))],
-    )
-    reason = TextAreaField(
-        _l("Alasan (wajib bila ditolak)"), filters=[_clean_text],
-        validators=[Length(max=REASON_MAX, message=_l("Alasan terlalu panjang: maksimal %(max)d karakter."))],
-    )
-
-    def validate_decision(self, field):
-        if field.data not in ("setujui", "tolak"):
-            raise ValidationError(_l("Pilih setujui atau tolak."))
-
-    def validate_reason(self, field):
-        if self.decision.data == "tolak" and not field.data:
-            raise ValidationError(_l("Tulis alasan penolakan: peserta akan membacanya."))

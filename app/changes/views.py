@@ -5,6 +5,7 @@ The workflows live in app/changes.py; views validate, re-authenticate, call one 
 """
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -17,7 +18,6 @@ from app.changes.forms import (
     WRONG_PASSWORD,
     ClassForm,
     ContactForm,
-    DecisionForm,
     FktpForm,
     normalize_phone,
 )
@@ -27,6 +27,7 @@ from app.core.audit import audit
 from app.core.auth import acting_user, check_password, roles, signed_in
 from app.core.db import parse_id
 from app.core.formatting import date_id, rupiah
+from app.core.forms import DecisionForm
 from app.core.rendering import render
 from app.models import OFFICER_ROLES, ChangeRequest, Facility
 from app.rules.membership import Decision
@@ -266,12 +267,12 @@ def review(request_id):
     """Old against new value (the full new NIK), the document photo, and one decision form."""
     officer = acting_user()
     change = _change_request(request_id)
-    form = DecisionForm()
+    form = DecisionForm(_l("Setujui: ubah data peserta"))
     already_decided = False
     if request.method == "POST" and change.status != "menunggu":
         already_decided = True
     elif form.validate_on_submit():
-        approve = form.decision.data == "setujui"
+        approve = form.approved
         try:
             changes.decide(officer, change.id, approve, form.reason.data)
         except ChangeRefused as refused:

@@ -74,6 +74,7 @@ class Config:
     UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    ACCESS_CODE_RATE_LIMIT = os.environ.get("ACCESS_CODE_RATE_LIMIT", "10 per 10 minutes")
     LOCKOUT_THRESHOLD = _env_int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _env_int("LOCKOUT_MINUTES", 15)
 

@@ -3,6 +3,9 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
 from app.rules import passwords
 
@@ -58,3 +61,40 @@ PASSWORD_ERRORS = {
 }
 REQUIRED = _l("Wajib diisi.")
 #: One message for unknown account, wrong password and locked account (no enumeration).
+
+
+# --- the officer's decision (registration review, change-request review) -------------------------
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DECISION_REASON_MAX = 500
+
+
+def clean_text(value):
+    """Free text without control characters (PostgreSQL refuses NUL) and outer spaces."""
+    return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
+
+
+class DecisionForm(FlaskForm):
+    """An officer's one decision, the same on every page that has one: approve (`approve_label`
+    says what that does there), or reject with a reason the person reads."""
+
+    decision = SelectField(_l("Keputusan"), validate_choice=False)
+    reason = TextAreaField(_l("Alasan (wajib bila ditolak)"), filters=[clean_text], validators=[
+        Length(max=DECISION_REASON_MAX, message=_l("Alasan terlalu panjang: maksimal %(max)d karakter."))])
+
+    def __init__(self, approve_label, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [SelectChoice("", _l("— pilih —")), SelectChoice("setujui", approve_label),
+                                 SelectChoice("tolak", _l("Tolak"))]
+
+    @property
+    def approved(self):
+        return self.decision.data == "setujui"
+
+    def validate_decision(self, field):
+        if field.data not in ("setujui", "tolak"):
+            raise ValidationError(_l("Pilih setujui atau tolak."))
+
+    def validate_reason(self, field):
+        if not field.errors and self.decision.data == "tolak" and not field.data:
+            raise ValidationError(_l("Tulis alasan penolakan: peserta akan membacanya."))

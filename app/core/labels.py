@@ -75,6 +75,18 @@ ACTION_LABELS = {
     "page_version_added": _l("Versi baru halaman informasi disimpan"),
     "editor_granted": _l("Hak penyunting diberikan"),
     "editor_revoked": _l("Hak penyunting dicabut"),
+    "access_code_issued": _l("Kode sekali pakai diberikan petugas"),
+    "access_code_failed": _l("Kode sekali pakai salah atau tidak berlaku"),
+    "access_code_refused": _l("Kode sekali pakai tidak diberikan: data tidak cocok"),
+    "access_code_verified": _l("Kode sekali pakai cocok"),
+    "account_activated": _l("Akun diaktifkan"),
+    "password_reset": _l("Kata sandi diatur ulang dengan kode"),
+    "participant_looked_up": _l("Peserta dicari petugas"),
+    "family_viewed": _l("Data keluarga dibuka petugas"),
+    "inactive_status_set": _l("Status nonaktif lain ditetapkan petugas"),
+    "inactive_status_cleared": _l("Status nonaktif lain dicabut petugas"),
+    "staff_created": _l("Akun petugas dibuat"),
+    "staff_updated": _l("Akun petugas diubah"),
 }
 
 
@@ -101,6 +113,17 @@ INACTIVE_REASONS = {
     "pindah_segmen": _l("Kepesertaan sedang dipindahkan ke segmen lain."),
     "data_tidak_valid": _l("Data kependudukan perlu diperiksa ulang."),
     "pbi_dinonaktifkan": _l("Bantuan iuran (PBI) dari pemerintah dihentikan."),
+    "ppu_berhenti": _l("Pemberi kerja berhenti mendaftarkan dan membayar iuran (PPU)."),
+    "pindah_luar_negeri": _l("Peserta pindah ke luar negeri."),
+    "pendaftaran_ganda": _l("Peserta terdaftar lebih dari satu kali."),
+}
+#: how a one-time code reached the person (app/accounts/channels.py)
+CODE_CHANNEL_LABELS = {
+    "langsung": _l("Diberikan langsung oleh petugas (dicetak atau dibacakan)"),
+}
+CODE_PURPOSE_LABELS = {
+    "aktivasi": _l("Aktivasi akun"),
+    "atur_ulang": _l("Atur ulang kata sandi"),
 }
 SEX_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 
@@ -113,6 +136,7 @@ FIELD_LABELS = {
     "fktp": _l("Faskes tingkat pertama"),
     "care_class": _l("Kelas rawat"),
     "segment": _l("Segmen"),
+    "inactive_reason": _l("Status nonaktif lain"),
 }
 REQUEST_STATUS_LABELS = {
     "menunggu": _l("Menunggu keputusan petugas"),

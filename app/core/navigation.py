@@ -11,6 +11,7 @@ ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
 EDITORS = "editors"
 PESERTA, FASKES, BPJS = ("peserta",), ("petugas_faskes",), OFFICER_ROLES
 REGISTRARS = ("fasilitator", "petugas_bpjs", "admin")
+ADMIN = ("admin",)
 
 #: (label, endpoint, for whom), most used first: only the first nine get a digit.
 MENU = (
@@ -23,7 +24,10 @@ MENU = (
     (_l("Antrean online"), "queue.index", PESERTA),
     (_l("Antrean hari ini"), "staff.board", FASKES),
     (_l("Antrean kerja"), "officer.queue", BPJS),
+    (_l("Cari peserta"), "officer.look_up", BPJS),
+    (_l("Kode sekali pakai"), "accounts.issue_code", REGISTRARS),
     (_l("Pembayaran belum cocok"), "officer.payments", BPJS),
+    (_l("Akun petugas"), "admin.users", ADMIN),
     (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
     (_l("Daftarkan keluarga"), "registration.start", REGISTRARS),
     (_l("Cari faskes"), "facilities.search", EVERYONE),

@@ -3,7 +3,16 @@
 The schema itself is created and changed only by the scripts in migrations/.
 MODELS lists every table in dependency order.
 """
-from app.models.accounts import OFFICER_ROLES, ROLES, STAFF_ROLES, AuditLog, User  # noqa: F401
+from app.models.accounts import (  # noqa: F401
+    NO_PASSWORD,
+    OFFICER_ROLES,
+    ROLES,
+    STAFF_ROLES,
+    AccessCode,
+    AuditLog,
+    StaffDistrict,
+    User,
+)
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
 from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
@@ -25,6 +34,6 @@ from app.models.registration import Registration  # noqa: F401
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
-    FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
 )

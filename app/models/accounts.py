@@ -9,13 +9,16 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    SmallIntegerField,
     TextField,
+    fn,
 )
 
 from app.core import clock, security
 from app.models.base import BaseModel
 from app.models.facilities import Facility
 from app.models.membership import Participant
+from app.models.regions import Region
 from app.rules import identity
 
 ROLES = ("peserta", "fasilitator", "petugas_faskes", "petugas_bpjs", "admin")
@@ -84,6 +87,63 @@ class User(BaseModel, UserMixin):
     def set_password(self, password):
         self.password_hash = security.hash_password(password)
 
+    def district_codes(self):
+        """The districts (kecamatan codes) a facilitator serves, sorted."""
+        return sorted(row.district_code for row in StaffDistrict.select().where(StaffDistrict.user == self))
+
+    @classmethod
+    def staff_page(cls, after=None, size=25):
+        """Staff accounts by username, `size` a page after the username `after`: (rows, more)."""
+        query = cls.select().where(cls.participant.is_null()).order_by(cls.username)
+        if after:
+            query = query.where(cls.username > after)
+        rows = list(query.limit(size + 1))
+        return rows[:size], len(rows) > size
+
+
+#: an account that cannot be signed in to until its password is set with a one-time code
+NO_PASSWORD = "!"
+
+
+class StaffDistrict(BaseModel):
+    """A district (kecamatan) a facilitator serves."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="districts")
+    district = ForeignKeyField(Region, column_name="district_code")
+
+    class Meta:
+        table_name = "staff_district"
+        indexes = ((("user", "district"), True),)
+
+
+class AccessCode(BaseModel):
+    """A one-time code (kode sekali pakai) that lets a person set their password: activation of a
+    participant's account, or a forgotten password of a participant or a staff account.
+
+    Bound to one participant (who may have no account yet) or one staff account; only a keyed hash
+    of the code is stored. Single use, valid until `expires_at`, burnt after too many wrong tries.
+    """
+
+    participant = ForeignKeyField(Participant, null=True)
+    user = ForeignKeyField(User, null=True)
+    code_hash = CharField(max_length=64)
+    channel = CharField(max_length=20)  # how the code reached the person (see app/accounts/channels.py)
+    purpose = CharField(max_length=20)  # aktivasi, atur_ulang
+    issued_by = ForeignKeyField(User, null=True, backref="issued_codes")
+    issued_at = DateTimeField(default=clock.now)
+    expires_at = DateTimeField(index=True)
+    used_at = DateTimeField(null=True)
+    failed_attempts = SmallIntegerField(default=0)
+
+    class Meta:
+        table_name = "access_code"
+
+    @classmethod
+    def live_for(cls, moment, participant=None, user=None):
+        """The unused, unexpired codes of this participant or staff account."""
+        target = (cls.participant == participant) if participant is not None else (cls.user == user)
+        return cls.select().where(target & cls.used_at.is_null() & (cls.expires_at > moment))
+
 
 class AuditLog(BaseModel):
     """Jejak audit: append-only (database triggers refuse UPDATE and DELETE).
@@ -112,6 +172,15 @@ class AuditLog(BaseModel):
         """The sign-in before the current one ("terakhir masuk"), or None on the first."""
         return (cls.select().where((cls.actor == user) & (cls.action == "sign_in"))
                 .order_by(cls.id.desc()).offset(1).first())
+
+    @classmethod
+    def recent_subjects(cls, user, action, prefix, limit=5):
+        """The ids in the latest distinct subjects "<prefix>:<id>" of `user`'s `action`, newest
+        first (e.g. the families an officer looked up last)."""
+        rows = (cls.select(cls.subject, fn.MAX(cls.id).alias("last"))
+                .where((cls.actor == user) & (cls.action == action) & cls.subject.startswith(f"{prefix}:"))
+                .group_by(cls.subject).order_by(fn.MAX(cls.id).desc()).limit(limit).tuples())
+        return [int(subject.partition(":")[2]) for subject, _ in rows]
 
     @classmethod
     def trail(cls, user, limit=50):

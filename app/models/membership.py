@@ -18,6 +18,13 @@ from app.models.regions import Region
 from app.rules import contributions, identity
 
 
+def _reason_on(record, day):
+    """The officer's "nonaktif lain" reason of a family or a member in force on `day`, or None."""
+    if record.inactive_reason and (record.inactive_from is None or day >= record.inactive_from):
+        return record.inactive_reason
+    return None
+
+
 class Family(BaseModel):
     """Keluarga, by Kartu Keluarga (KK) number. PBPU families pay for every member via one VA."""
 
@@ -41,6 +48,10 @@ class Family(BaseModel):
     class_changed_on = DateField(null=True)
     #: set by an officer for a reason other than arrears (e.g. "pindah_segmen", "data_tidak_valid")
     inactive_reason = CharField(max_length=40, null=True)
+    inactive_from = DateField(null=True)  # when inactive_reason takes effect (None: already)
+
+    def reason_on(self, day):
+        return _reason_on(self, day)
 
     def care_class_on(self, day):
         if self.next_care_class and self.next_care_class_from and day >= self.next_care_class_from:
@@ -118,7 +129,7 @@ class Family(BaseModel):
         alone, even when an officer set the family inactive for another reason)."""
         return contributions.status_on(
             day, self.segment, self.cover_start, self.paid_months() if paid is None else paid,
-            None if ignore_reason else self.inactive_reason, aktif_since=False)
+            None if ignore_reason else self.reason_on(day), aktif_since=False)
 
 
 class Participant(BaseModel):
@@ -139,6 +150,7 @@ class Participant(BaseModel):
     registered_on = DateField(null=True)
     #: set by an officer when this member is inactive for a reason other than arrears ("meninggal")
     inactive_reason = CharField(max_length=40, null=True)
+    inactive_from = DateField(null=True)
 
     class Meta:
         indexes = ((("birth_date",), False),)
@@ -189,9 +201,21 @@ class Participant(BaseModel):
 
     def status_on(self, day, family_status=None):
         """The family's status, unless this member is inactive for a reason of their own."""
-        if self.inactive_reason:
-            return contributions.Status("nonaktif_lain", None, (), self.inactive_reason)
+        reason = _reason_on(self, day)
+        if reason:
+            return contributions.Status("nonaktif_lain", self.inactive_from, (), reason)
         return family_status or self.family.status_on(day)
+
+    def age_on(self, day):
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @classmethod
+    def by_number(cls, number):
+        """The participant behind an exact card number or NIK (already normalised), or None."""
+        if len(number) == 13:
+            return cls.by_card(number)
+        return cls.by_nik(number) if len(number) == 16 else None
 
     def family_members(self):
         order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}

@@ -11,24 +11,37 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from app.accounts import service as access
+from app.contributions import billing
 from app.contributions import payments as contributions
+from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
-from app.core.labels import PAYMENT_STATUSES, UNMATCHED_REASONS
+from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import OFFICER_ROLES, ChangeRequest, Payment, Registration
+from app.models import OFFICER_ROLES, AuditLog, ChangeRequest, Family, Payment, Registration
 from app.officer import bp
+from app.officer import service as officer_service
+from app.officer.forms import InactiveForm, LookupForm
+from app.rules import identity
+
+QUEUE_PAGE = 50
 
 
 @bp.get("/antrean-kerja")
 @roles(*OFFICER_ROLES)
 def queue():
-    """Everything waiting for an officer's decision, oldest first (bounded: the first 50 of each)."""
-    return render("officer/queue.html",
-                  registrations=Registration.awaiting_review().limit(50),
-                  requests=ChangeRequest.awaiting_decision().limit(50))
+    """Everything waiting for an officer's decision, oldest first, 50 of each kind a page
+    (`?halaman=N`)."""
+    number = min(max(request.args.get("halaman", 1, type=parse_id) or 1, 1), 10_000)
+    start = (number - 1) * QUEUE_PAGE
+    registrations = list(Registration.awaiting_review().offset(start).limit(QUEUE_PAGE + 1))
+    requests = list(ChangeRequest.awaiting_decision().offset(start).limit(QUEUE_PAGE + 1))
+    more = len(registrations) > QUEUE_PAGE or len(requests) > QUEUE_PAGE
+    return render("officer/queue.html", registrations=registrations[:QUEUE_PAGE], requests=requests[:QUEUE_PAGE],
+                  page_number=number, next_page=number + 1 if more else None)
 
 
 # --- unmatched payments ------------------------------------------------------------------------
@@ -103,3 +116,71 @@ def payment(payment_id):
         audit(acting_user(), "payment_viewed", f"payment:{payment.id}", head)
     return render("officer/payment.html", payment=payment, family=family, head=head, form=form,
                   decision_error=decision_error, statuses=PAYMENT_STATUSES, reasons=UNMATCHED_REASONS)
+
+
+# --- one participant, by an exact number --------------------------------------------------------
+
+LOOKUP_ERRORS = {
+    "not_found": _l("Tidak ada peserta atau keluarga dengan nomor ini. Periksa lagi nomornya."),
+}
+INACTIVE_ERRORS = {
+    "target": _l("Pilih keluarga atau salah satu anggotanya."),
+    "unchanged": _l("Status itu sudah tercatat. Tidak ada yang diubah."),
+}
+
+
+def _officer():
+    return acting_user()
+
+
+@bp.route("/cari-peserta", methods=["GET", "POST"])
+@roles(*OFFICER_ROLES)
+def look_up():
+    """One exact card number, NIK or KK number → that family's page. POST, so no NIK ends up in
+    a URL or a server log."""
+    form = LookupForm()
+    if form.validate_on_submit():
+        try:
+            family = officer_service.look_up(_officer(), form.number.data)
+        except officer_service.Refused as refused:
+            form.number.errors.append(LOOKUP_ERRORS[refused.code])
+        else:
+            return redirect(url_for(".family", family_id=family.id), 303)
+    recent = AuditLog.recent_subjects(_officer(), "participant_looked_up", "family")
+    families = {family.id: family for family in Family.select().where(Family.id.in_(recent))} if recent else {}
+    return render("officer/look_up.html", form=form,
+                  recent=[families[i] for i in recent if i in families], mask=identity.mask_nik)
+
+
+@bp.get("/keluarga/<int:family_id>")
+@roles(*OFFICER_ROLES)
+def family(family_id):
+    """A family as the officer acts on it: status, bill, payments, history, pending requests,
+    codes for its members and the "nonaktif lain" form. Every view is audited."""
+    family = Family.get_or_none(Family.id == family_id) or abort(404)
+    return _family_page(family, None)
+
+
+def _family_page(family, form):
+    today = clock.today()
+    facts = officer_service.family_facts(_officer(), family, today)
+    form = form or InactiveForm(family, facts["members"], formdata=None, effective_from=today.strftime("%d-%m-%Y"))
+    return render("officer/family.html", family=family, bill=billing.bill_for(family, today), form=form,
+                  today=today, mask=identity.mask_nik, min_age=access.MIN_AGE, field_labels=FIELD_LABELS, **facts)
+
+
+@bp.post("/keluarga/<int:family_id>/nonaktif")
+@roles(*OFFICER_ROLES)
+def set_inactive(family_id):
+    """Set (or lift) "nonaktif lain" for the family or one member, with a reason and a date."""
+    family = Family.get_or_none(Family.id == family_id) or abort(404)
+    form = InactiveForm(family, family.head().family_members())
+    if form.validate_on_submit():
+        try:
+            officer_service.set_inactive(_officer(), family.id, form.target.data, form.reason.data, form.day)
+        except officer_service.Refused as refused:
+            form.reason.errors.append(INACTIVE_ERRORS[refused.code])
+        else:
+            flash(_("Status disimpan dan dicatat di riwayat perubahan."), "ok")
+            return redirect(url_for(".family", family_id=family.id), 303)
+    return _family_page(Family.get_by_id(family.id), form)

@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.core import clock
@@ -219,17 +219,3 @@ class ConfirmForm(FlaskForm):
             field.data, nik=head.get("nik"), birth_date=head.get("birth_date"))
         if problems:
             raise ValidationError(PASSWORD_ERRORS[problems[0]])
-
-
-class ReviewForm(FlaskForm):
-    """The officer's one decision: approve, or reject with a reason."""
-
-    decision = SelectField(_l("Keputusan"), validate_choice=False, choices=[
-        PICK, SelectChoice("setujui", _l("Setujui: buat keluarga dan kartu")),
-        SelectChoice("tolak", _l("Tolak"))],
-        validators=[DataRequired(CHOOSE), AnyOf(("setujui", "tolak"), message=CHOOSE)])
-    reason = TextAreaField(_l("Alasan (wajib bila ditolak)"), validators=[Length(max=500, message=TOO_LONG)])
-
-    def validate_reason(self, field):
-        if not field.errors and self.decision.data == "tolak" and not (field.data or "").strip():
-            raise ValidationError(_l("Tulis alasan penolakan: peserta akan membacanya."))

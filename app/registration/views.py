@@ -6,6 +6,7 @@ member who started it. Every page here may show personal data: none is cached (n
 """
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import clock
@@ -13,6 +14,7 @@ from app.core.audit import audit
 from app.core.auth import acting_user, public, roles
 from app.core.extensions import limiter
 from app.core.formatting import rupiah
+from app.core.forms import DecisionForm
 from app.core.rendering import render, wants_fragment
 from app.models import OFFICER_ROLES, Facility, Participant, Region, RegionChoice, Registration
 from app.registration import bp
@@ -26,7 +28,6 @@ from app.registration.forms import (
     FamilyForm,
     MemberForm,
     ResumeForm,
-    ReviewForm,
     StartForm,
     add_error,
     normalize_phone,
@@ -380,7 +381,7 @@ def review(registration_id):
     if registration is None or registration.status == "draft":
         abort(404)
     officer = acting_user()
-    form = ReviewForm()
+    form = DecisionForm(_l("Setujui: buat keluarga dan kartu"))
     error = None
     if request.method == "POST" and registration.status != "review":
         error = MESSAGES["decided"]

@@ -14,6 +14,9 @@ FKTP_WAIT_MONTHS = 3
 CLASS_WAIT_MONTHS = 12
 NEWBORN_DAYS = 28
 CLASS_SEGMENTS = ("PBPU", "BP")
+#: why an officer may set a family or a member "nonaktif lain" (other than arrears), a fixed list
+OFFICER_INACTIVE_REASONS = ("ppu_berhenti", "meninggal", "pindah_luar_negeri", "pendaftaran_ganda",
+                            "pbi_dinonaktifkan", "data_tidak_valid", "pindah_segmen")
 
 
 @dataclass(frozen=True)

@@ -633,7 +633,7 @@ def test_officer_rejects_only_with_a_reason(app):
     assert missing.status_code == 200
     assert error_next_to(missing, "reason") == ["Tulis alasan penolakan: peserta akan membacanya."]
     assert error_next_to(officer.post(url, data={"csrf_token": token_of(officer), "decision": "x"}),
-                         "decision") == ["Pilih salah satu."]
+                         "decision") == ["Pilih setujui atau tolak."]
     assert registration_at(app, base).status == "review"
     reason = "Orang yang sama dengan peserta Siti Aminah; NIK di KK salah ketik."
     response = officer.post(url, data={"csrf_token": token_of(officer), "decision": "tolak", "reason": reason})

@@ -1,0 +1,62 @@
+"""Staff accounts (akun petugas): the admin's form."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.core.forms import REQUIRED, USERNAME
+from app.core.labels import ROLE_LABELS
+from app.models import STAFF_ROLES, Facility, Region
+
+_SPLIT = re.compile(r"[\s,;]+")
+MAX_DISTRICTS = 20
+
+
+def district_codes(text):
+    """"32.01.01, 32.73.02" → the codes, in order, once each."""
+    return list(dict.fromkeys(code for code in _SPLIT.split(text or "") if code))
+
+
+class StaffForm(FlaskForm):
+    username = StringField(_l("Nama pengguna"), validators=[Optional(), Length(max=40, message=_l(
+        "Terlalu panjang (maksimal 40 karakter)."))])
+    role = SelectField(_l("Peran"), validate_choice=False,
+                       choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES])
+    facility = StringField(_l("Kode faskes (untuk petugas faskes)"),
+                           validators=[Length(max=20, message=_l("Kode faskes paling panjang 20 karakter."))])
+    districts = StringField(_l("Kecamatan tugas (untuk fasilitator)"),
+                            validators=[Length(max=300, message=_l("Terlalu panjang (maksimal 300 karakter)."))])
+    active = BooleanField(_l("Akun aktif (bisa masuk)"))
+
+    def __init__(self, *args, new=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new = new
+        if new:
+            self.username.validators = [DataRequired(REQUIRED), *self.username.validators]
+
+    def validate_username(self, field):
+        if self.new and not field.errors and not USERNAME.match((field.data or "").strip().lower()):
+            raise ValidationError(_l("3–40 huruf kecil, angka, titik, garis bawah atau tanda hubung."))
+
+    def validate_role(self, field):
+        if field.data not in STAFF_ROLES:
+            raise ValidationError(_l("Pilih peran dari daftar."))
+
+    def validate_facility(self, field):
+        code = (field.data or "").strip()
+        if self.role.data == "petugas_faskes" and not code:
+            raise ValidationError(_l("Petugas faskes bekerja di satu faskes: isi kodenya."))
+        if code and Facility.get_or_none(Facility.code == code) is None:
+            raise ValidationError(_l("Tidak ada faskes dengan kode ini. Periksa lagi kodenya."))
+
+    def validate_districts(self, field):
+        codes = district_codes(field.data)
+        if self.role.data == "fasilitator" and not codes:
+            raise ValidationError(_l("Fasilitator melayani kecamatan tertentu: isi kodenya, misalnya 32.01.01."))
+        if len(codes) > MAX_DISTRICTS:
+            raise ValidationError(_l("Paling banyak 20 kecamatan."))
+        unknown = [code for code in codes if Region.lookup(code, Region.DISTRICT) is None]
+        if unknown:
+            raise ValidationError(_l("Bukan kode kecamatan: %(codes)s", codes=", ".join(unknown[:3])))
