@@ -22,6 +22,15 @@ RELATIONSHIP_LABELS = {
     "lainnya": _l("Anggota lain"),
 }
 ACTION_LABELS = {
+    "health_history_viewed": _l("Riwayat pelayanan dilihat petugas faskes"),
+    "visit_recorded": _l("Kunjungan dicatat faskes"),
+    "visit_viewed": _l("Rincian kunjungan dilihat"),
+    "referral_issued": _l("Rujukan dibuat"),
+    "prb_enrolled": _l("Didaftarkan Program Rujuk Balik (PRB)"),
+    "sms_consent_given": _l("Setuju menerima pengingat SMS"),
+    "sms_consent_withdrawn": _l("Pengingat SMS dihentikan"),
+    "phone_code_sent": _l("Kode verifikasi HP dikirim"),
+    "phone_verified": _l("Nomor HP diverifikasi"),
     "sign_in": _l("Masuk ke akun"),
     "sign_in_failed": _l("Percobaan masuk gagal"),
     "sign_in_refused": _l("Percobaan masuk saat akun dikunci"),
@@ -180,9 +189,46 @@ UNMATCHED_REASONS = {
     "amount_mismatch": _l("Jumlah tidak dapat diterapkan ke keluarga ini"),
 }
 
+# --- health and reminders -------------------------------------------------------------------------
+
+SERVICE_TYPE_LABELS = {
+    "RJTP": _l("Rawat jalan di FKTP"),
+    "RJTL": _l("Rawat jalan di rumah sakit"),
+    "RITL": _l("Rawat inap"),
+    "IGD": _l("Gawat darurat (IGD)"),
+}
+PRB_CONDITION_LABELS = {
+    "diabetes": _l("Diabetes melitus"),
+    "hipertensi": _l("Hipertensi"),
+    "jantung": _l("Penyakit jantung"),
+    "asma": _l("Asma"),
+    "ppok": _l("PPOK (paru obstruktif kronis)"),
+    "epilepsi": _l("Epilepsi"),
+    "skizofrenia": _l("Skizofrenia"),
+    "stroke": _l("Stroke"),
+    "sle": _l("Lupus (SLE)"),
+}
+REMINDER_LABELS = {
+    "bill": _l("Iuran segera jatuh tempo"),
+    "rehab": _l("Cicilan REHAB segera jatuh tempo"),
+    "control": _l("Jadwal kontrol besok"),
+    "prb_pickup": _l("Ambil obat PRB besok"),
+    "referral_expiry": _l("Rujukan segera berakhir"),
+    "queue": _l("Antrean besok"),
+}
+SMS_STATE_LABELS = {
+    "queued": _l("menunggu dikirim"),
+    "sending": _l("sedang dikirim"),
+    "sent": _l("terkirim ke operator"),
+    "delivered": _l("diterima"),
+    "failed": _l("gagal"),
+}
+
 #: the tables templates use by these names
 TEMPLATE_GLOBALS = dict(
     role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
     status_labels=STATUS_LABELS, change_kind_labels=CHANGE_KIND_LABELS, segment_labels=SEGMENT_LABELS,
     inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS,
+    service_type_labels=SERVICE_TYPE_LABELS, prb_condition_labels=PRB_CONDITION_LABELS,
+    reminder_labels=REMINDER_LABELS, sms_state_labels=SMS_STATE_LABELS,
 )

@@ -16,6 +16,8 @@ from app.models.contributions import (  # noqa: F401
     RehabPlan,
 )
 from app.models.facilities import BedAvailability, Facility, FacilityService, OpeningHours  # noqa: F401
+from app.models.health import PrbEnrolment, Visit  # noqa: F401
+from app.models.inbox import PhoneCode, Reminder, SmsMessage  # noqa: F401
 from app.models.membership import Family, Participant  # noqa: F401
 from app.models.queue import Booking, Poli, PoliDay, Referral  # noqa: F401
 from app.models.regions import Region, RegionChoice  # noqa: F401
@@ -25,4 +27,5 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
 )
