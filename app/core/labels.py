@@ -22,7 +22,7 @@ RELATIONSHIP_LABELS = {
     "lainnya": _l("Anggota lain"),
 }
 ACTION_LABELS = {
-    "health_history_viewed": _l("Riwayat pelayanan dilihat petugas faskes"),
+    "health_history_viewed": _l("Riwayat pelayanan dilihat"),
     "visit_recorded": _l("Kunjungan dicatat faskes"),
     "visit_viewed": _l("Rincian kunjungan dilihat"),
     "referral_issued": _l("Rujukan dibuat"),
