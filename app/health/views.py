@@ -87,7 +87,7 @@ def patient_search():
                   has_facility=bool(user.facility_id))
 
 
-@bp.route("/faskes-saya/pasien/<card>/kunjungan", methods=["GET", "POST"])
+@bp.route("/faskes-saya/pasien/<string:card>/kunjungan", methods=["GET", "POST"])
 @roles("petugas_faskes")
 def record_visit(card):
     """Catat kunjungan (from the board's "selesai dilayani": `?antrean=<booking id>`)."""
@@ -119,7 +119,7 @@ def icd10():
     return render("health/icd10.html", query=query, results=rules.icd10_search(query, limit=20) if query else [])
 
 
-@bp.route("/faskes-saya/pasien/<card>/rujukan", methods=["GET", "POST"])
+@bp.route("/faskes-saya/pasien/<string:card>/rujukan", methods=["GET", "POST"])
 @roles("petugas_faskes")
 def referral(card):
     """Buat rujukan from my FKTP to a hospital poli, valid 90 days."""
@@ -141,7 +141,7 @@ def referral(card):
                   valid_until=rules.referral_expires_on(today))
 
 
-@bp.route("/faskes-saya/pasien/<card>/prb", methods=["GET", "POST"])
+@bp.route("/faskes-saya/pasien/<string:card>/prb", methods=["GET", "POST"])
 @roles("petugas_faskes")
 def prb(card):
     """Daftarkan PRB: condition, PRB pharmacy, monthly pickup day, last specialist control."""
