@@ -21,7 +21,7 @@ PREFIX = "jkn-"
 
 
 def _province(participant):
-    district = participant.family.district_id
+    district = participant.family.__data__.get("district")
     return district[:2] if district else None
 
 
@@ -61,7 +61,7 @@ def send_one(message_id, now=None):
     try:
         gateway_id = sms.gateway().send(message.phone, message.text, f"{PREFIX}{message.id}")
     except sms.SmsError as error:
-        _failed_attempt(message, error.code, clock.now())
+        _failed_attempt(message, error.code, now)
         return False
     SmsMessage.update(state="sent", gateway_id=gateway_id, last_error="", updated_at=clock.now()).where(
         SmsMessage.id == message.id).execute()
