@@ -109,7 +109,7 @@ def up(migrator, db):
     migrator.migrate(migrator.add_column('participant', 'sms_consent_at', DateTimeField(null=True)))
     migrator.migrate(migrator.add_column('participant', 'phone_verified', CharField(max_length=20, default='')))
     migrator.migrate(migrator.add_column('account', 'language', CharField(max_length=2, default='id')))
-    migrator.migrate(migrator.add_index('referral', ('participant', 'valid_until')))
+    migrator.migrate(migrator.add_index('referral', ('participant_id', 'valid_until')))
     migrator.migrate(migrator.add_index('referral', ('valid_until',)))
     migrator.migrate(migrator.add_index('booking', ('visit_date', 'status')))
 
@@ -117,7 +117,7 @@ def up(migrator, db):
 def down(migrator, db):
     migrator.migrate(migrator.drop_index('booking', 'booking_visit_date_status'))
     migrator.migrate(migrator.drop_index('referral', 'referral_valid_until'))
-    migrator.migrate(migrator.drop_index('referral', 'referral_participant_valid_until'))
+    migrator.migrate(migrator.drop_index('referral', 'referral_participant_id_valid_until'))
     migrator.migrate(migrator.drop_column('account', 'language'))
     migrator.migrate(migrator.drop_column('participant', 'phone_verified'))
     migrator.migrate(migrator.drop_column('participant', 'sms_consent_at'))
