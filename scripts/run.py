@@ -24,14 +24,13 @@ def main():
                 child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # Ctrl-C (also when started in the background)
     try:
-        while all(child.poll() is None for child in children):
+        while all(child.poll() is None for child in children):  # either one ending stops both
             try:
                 children[0].wait(timeout=1)
             except subprocess.TimeoutExpired:
                 pass
-    except KeyboardInterrupt:
-        pass
     finally:
         stop()
         for child in children:
@@ -39,8 +38,7 @@ def main():
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-    return max((child.returncode or 0) for child in children if child.returncode and child.returncode > 0) \
-        if any(child.returncode and child.returncode > 0 for child in children) else 0
+    return 0
 
 
 if __name__ == "__main__":
