@@ -115,3 +115,28 @@ def test_the_demo_family_sees_referral_prb_and_visits_and_another_family_sees_no
     assert dewi.get(f"/riwayat/{budi_visit}").status_code == 404
     assert dewi.get("/riwayat?peserta=99999999999999").status_code == 404
     assert "Budi" not in dewi.get("/riwayat").get_data(as_text=True)
+
+
+def test_from_the_board_a_served_number_leads_to_its_visit_form_once(app):
+    import uuid
+
+    from app.models import Booking, Facility
+
+    with app.app_context():
+        siti = Participant.by_card(SITI)
+        poli = Poli.get((Poli.facility == Facility.get(Facility.code == "DEMO-PKM-3201").id) & (Poli.code == "umum"))
+        booking = Booking.create(participant=siti, poli=poli, visit_date=clock.today(), number=99,
+                                 code=uuid.uuid4().hex[:10].upper(), status="selesai")
+        other = Poli.get(Poli.code == "penyakit_dalam")
+        elsewhere = Booking.create(participant=siti, poli=other, visit_date=clock.today(), number=98,
+                                   code=uuid.uuid4().hex[:10].upper(), status="selesai")
+    staff = signed_in_client(app, "petugas_faskes")
+    board = page(staff.get(f"/faskes-saya?poli={poli.id}"))
+    link = board.find(id=f"b{booking.id}").find("a")
+    assert link["href"] == f"{VISIT_URL}?antrean={booking.id}"
+    assert csrf_post(staff, link["href"], _visit()).status_code == 303
+    again = csrf_post(staff, link["href"], _visit())
+    assert "sudah dicatat" in page(again).get_text()
+    assert staff.get(f"{VISIT_URL}?antrean={elsewhere.id}").status_code == 404
+    with app.app_context():
+        assert Visit.select().where(Visit.booking == booking.id).count() == 1

@@ -210,3 +210,37 @@ def test_inbox_unread_count_message_page_and_mark_read(app):
     assert page(budi.get(first["href"])).find(id="dibaca")
     after = page(budi.get("/beranda")).find(id="unread")
     assert (int(after.get_text().rsplit(" ", 1)[1]) if after else 0) == unread - 1
+
+
+def test_reminders_of_every_kind_on_their_day_and_the_sms_in_the_chosen_language(app):
+    from app.models import Booking, Poli, PrbEnrolment, User, Visit
+
+    with app.app_context():
+        family = new_family(months_unpaid=2)
+        person = _consenting(family)
+        today = clock.today()
+        tomorrow = today + timedelta(days=1)
+        puskesmas = Facility.get(Facility.code == "DEMO-PKM-3201")
+        Visit.create(participant=person, facility=puskesmas, service_type="RJTP", visit_date=today,
+                     control_date=tomorrow)
+        poli = Poli.get((Poli.facility == puskesmas) & (Poli.code == "umum"))
+        Booking.create(participant=person, poli=poli, visit_date=tomorrow, number=7, code=uuid_code())
+        if tomorrow.day <= 28:
+            PrbEnrolment.create(participant=person, condition="asma", pharmacy=puskesmas, pickup_day=tomorrow.day,
+                                last_control=today, enrolled_on=today, facility=puskesmas)
+        User.create(participant=person, role="peserta", password_hash="x", language="en")
+        kinds = {r.kind for r in reminders.due_on(today) if r.target_id in (person.id, family.id)}
+        assert {"control", "queue"} <= kinds and ("prb_pickup" in kinds or tomorrow.day > 28)
+        seventh = today.replace(day=7)
+        assert "bill" in {r.kind for r in reminders.due_on(seventh) if r.target_id == family.id}
+        reminders.create_due(today)
+        texts = [m.text for m in SmsMessage.select().where(SmsMessage.participant == person.id)]
+        assert texts and all(t.startswith("JKN: ") and len(t) <= 160 for t in texts)
+        assert any("tomorrow" in t for t in texts), texts  # the participant chose English
+        assert not any("J45" in t or "asma" in t.lower() for t in texts)
+
+
+def uuid_code():
+    import uuid
+
+    return uuid.uuid4().hex[:10].upper()
