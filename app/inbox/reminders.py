@@ -101,50 +101,63 @@ def due_on(day):
                                pickups=_pickups(day), referrals=_referrals(day), bookings=_bookings(day))
 
 
-def recipient_id(reminder):
-    """The participant a reminder is for: the family head for a family's bill."""
-    if reminder.target == "family":
-        return Family.get_by_id(reminder.target_id).head().id
-    return reminder.target_id
+def _heads(family_ids):
+    """family id → the participant id of its head (the kepala, else the first member)."""
+    heads = {}
+    rows = (Participant.select(Participant.id, Participant.family, Participant.relationship)
+            .where(Participant.family.in_(list(family_ids))).order_by(Participant.id).tuples())
+    for pid, family_id, relationship in rows:
+        if family_id not in heads or (relationship == "kepala" and heads[family_id][1] != "kepala"):
+            heads[family_id] = (pid, relationship)
+    return {family_id: pid for family_id, (pid, _) in heads.items()}
 
 
-def store(reminder, now=None):
-    """Insert one reminder unless its event key exists; queue its SMS when this call made it.
-    True when new."""
+def store(due, now=None):
+    """Insert these reminders, each unless its event key exists (one INSERT … ON CONFLICT DO NOTHING
+    RETURNING per batch: only the rows this call made come back), and queue the SMS of those in
+    the same transaction. How many were new."""
     now = now or clock.now()
-    participant_id = recipient_id(reminder)
-    with db.atomic():
-        query = Reminder.insert(participant=participant_id, kind=reminder.kind, event_key=reminder.event_key,
-                                about_on=reminder.on, number=reminder.number, created_at=now).on_conflict_ignore()
-        cursor = db.execute(query)
-        if cursor.rowcount != 1:
-            return False
-        stored = Reminder.get(Reminder.event_key == reminder.event_key)
-        _queue_sms(stored, now)
-    return True
+    made = 0
+    due = sorted(due, key=lambda r: r.event_key)  # every worker locks keys in the same order
+    for start in range(0, len(due), BATCH):
+        batch = due[start:start + BATCH]
+        heads = _heads({r.target_id for r in batch if r.target == "family"})
+        rows = [{"participant": heads[r.target_id] if r.target == "family" else r.target_id, "kind": r.kind,
+                 "event_key": r.event_key, "about_on": r.on, "number": r.number, "created_at": now}
+                for r in batch if r.target != "family" or r.target_id in heads]
+        if not rows:
+            continue
+        with db.atomic():
+            new = list(Reminder.insert_many(rows).on_conflict_ignore()
+                       .returning(Reminder.id, Reminder.participant, Reminder.kind, Reminder.about_on,
+                                  Reminder.number).execute())
+            _queue_sms(new, now)
+        made += len(new)
+    return made
 
 
-def _sms_to(participant):
-    """Whose phone a reminder about `participant` goes to: theirs when they allow SMS, else the
-    family head's when the head does; None."""
-    if participant.sms_allowed:
-        return participant
-    head = participant.family.head()
-    return head if head is not None and head.sms_allowed else None
-
-
-def _queue_sms(reminder, now):
-    participant = Participant.get_by_id(reminder.participant_id)
-    to = _sms_to(participant)
-    if to is None:
-        return None
-    account = User.get_or_none(User.participant == to.id)
-    with force_locale(account.language if account else "id"):
-        text = texts.sms_text(reminder, participant)
-    return outbox.queue(to, "reminder", text, reminder=reminder, now=now, quiet_hours=True)
+def _queue_sms(new, now):
+    """SMS for new reminders whose participant (or, failing that, their family head) allows SMS."""
+    if not new:
+        return
+    people = {p.id: p for p in Participant.select().where(Participant.id.in_([r.participant_id for r in new]))}
+    heads = _heads({p.family_id for p in people.values()})
+    allowed = {p.id: p for p in Participant.select().where(
+        Participant.id.in_(list(people) + list(heads.values())), Participant.sms_consent_at.is_null(False))
+        if p.sms_allowed}
+    if not allowed:
+        return
+    languages = dict(User.select(User.participant, User.language).where(User.participant.in_(list(allowed))).tuples())
+    for reminder in new:
+        person = people[reminder.participant_id]
+        to = allowed.get(person.id) or allowed.get(heads.get(person.family_id))
+        if to is None:
+            continue
+        with force_locale(languages.get(to.id, "id")):
+            text = texts.sms_text(reminder, person)
+        outbox.queue(to, "reminder", text, reminder=reminder.id, now=now, quiet_hours=True)
 
 
 def create_due(day=None, now=None):
     """The daily job: store today's reminders; how many were new."""
-    day = day or clock.today()
-    return sum(store(reminder, now) for reminder in due_on(day))
+    return store(due_on(day or clock.today()), now)
