@@ -24,6 +24,7 @@ RELATIONSHIP_LABELS = {
 ACTION_LABELS = {
     "health_history_viewed": _l("Riwayat pelayanan dilihat"),
     "visit_recorded": _l("Kunjungan dicatat faskes"),
+    "recent_patients_viewed": _l("Daftar pasien terakhir dilihat"),
     "visit_viewed": _l("Rincian kunjungan dilihat"),
     "referral_issued": _l("Rujukan dibuat"),
     "prb_enrolled": _l("Didaftarkan Program Rujuk Balik (PRB)"),

@@ -126,6 +126,16 @@ def staff_history(user, member, today):
     return rows[:10]
 
 
+def recent_patients(user, limit=10):
+    """The last patients whose visits this facility recorded (date, name, card): the way back to
+    a patient; audited as one entry, like the queue board."""
+    rows = list(Visit.select(Visit.visit_date, Participant.name, Participant.card_number).join(Participant)
+                .where(Visit.facility == user.facility_id).order_by(Visit.id.desc()).limit(limit))
+    if rows:
+        audit(user, "recent_patients_viewed", f"facility:{user.facility_id}", patients=len(rows))
+    return rows
+
+
 def served_booking(user, member, booking_id):
     """A booking of this patient at the staff member's facility that was served; NotFound else."""
     booking = (Booking.select(Booking).join(Poli)

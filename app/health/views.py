@@ -83,8 +83,9 @@ def patient_search():
         else:
             visits = service.staff_history(user, found, clock.today())
     fktp = bool(user.facility_id) and user.facility.kind in FKTP_KINDS
+    recent = service.recent_patients(user) if user.facility_id and not card else []
     return render("health/patient.html", card=card, patient=found, visits=visits, fktp=fktp,
-                  has_facility=bool(user.facility_id))
+                  has_facility=bool(user.facility_id), recent=recent)
 
 
 @bp.route("/faskes-saya/pasien/<string:card>/kunjungan", methods=["GET", "POST"])

@@ -63,6 +63,8 @@ def test_bad_visits_get_a_message_next_to_the_field_and_nothing_is_saved(app):
 
 def test_a_look_up_by_card_is_audited_and_shows_in_the_participants_access_history(app):
     staff = signed_in_client(app, "petugas_faskes")
+    recent = page(staff.get("/faskes-saya/pasien")).find("ol", id="terakhir")
+    assert recent.find("a", href="/faskes-saya/pasien?kartu=0001000000001")
     found = page(staff.get("/faskes-saya/pasien?kartu=0001000000001"))
     assert found.find(id="pasien").get_text() == "Budi Santoso"
     assert len(found.find("ol", id="kunjungan").find_all("li")) >= 3
