@@ -51,7 +51,8 @@ def _date_field(label):
 
 class VisitForm(FlaskForm):
     visit_date = _date_field(_l("Tanggal kunjungan"))
-    service_type = SelectField(_l("Jenis pelayanan"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPE_LABELS.items()])
+    service_type = SelectField(_l("Jenis pelayanan"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPE_LABELS.items()],
+                               validate_choice=False)  # checked by rules.visit_problems, with our words
     admitted_on = _date_field(_l("Tanggal masuk (rawat inap)"))
     discharged_on = _date_field(_l("Tanggal pulang (rawat inap)"))
     diagnosis_1 = StringField(_l("Diagnosis utama (kode ICD-10)"), render_kw={"maxlength": 8})
@@ -132,7 +133,7 @@ class VisitForm(FlaskForm):
 
 
 class ReferralForm(FlaskForm):
-    poli = SelectField(_l("Rujuk ke poli rumah sakit"), choices=[])
+    poli = SelectField(_l("Rujuk ke poli rumah sakit"), choices=[], validate_choice=False)
 
     def validate_poli(self, field):
         if not (field.data or "").isdigit():
@@ -140,10 +141,15 @@ class ReferralForm(FlaskForm):
 
 
 class PrbForm(FlaskForm):
-    condition = SelectField(_l("Penyakit kronis"), choices=[SelectChoice(k, v) for k, v in PRB_CONDITION_LABELS.items()])
-    pharmacy = SelectField(_l("Apotek PRB"), choices=[])
+    condition = SelectField(_l("Penyakit kronis"), choices=[SelectChoice(k, v) for k, v in PRB_CONDITION_LABELS.items()],
+                            validate_choice=False)
+    pharmacy = SelectField(_l("Apotek PRB"), choices=[], validate_choice=False)
     pickup_day = StringField(_l("Tanggal ambil obat setiap bulan (1–28)"), render_kw={"maxlength": 2, "inputmode": "numeric"})
     last_control = _date_field(_l("Tanggal kontrol terakhir ke dokter spesialis"))
+
+    def validate_condition(self, field):
+        if field.data not in rules.PRB_CONDITIONS:
+            raise ValidationError(_l("Pilih penyakit kronis dari daftar."))
 
     def validate_pickup_day(self, field):
         text = (field.data or "").strip()

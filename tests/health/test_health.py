@@ -49,6 +49,7 @@ def test_bad_visits_get_a_message_next_to_the_field_and_nothing_is_saved(app):
         (_visit(med1_quantity="0"), "med1_quantity", "1 sampai 1000"),
         (_visit(med1_quantity="10000"), "med1_quantity", "1 sampai 1000"),
         (_visit(visit_date="31-02-2026"), "visit_date", "25-11-2026"),
+        (_visit(service_type="XYZ"), "service_type", "Pilih jenis pelayanan"),
     ]
     with app.app_context():
         before = Visit.select().count()
@@ -96,9 +97,12 @@ def test_prb_enrolment_and_its_bad_input(app):
     url = f"/faskes-saya/pasien/{SITI}/prb"
     form = page(staff.get(url))
     pharmacy = [o["value"] for o in form.find("select", attrs={"name": "pharmacy"}).find_all("option") if o["value"]][0]
-    bad = csrf_post(staff, url, {"condition": "diabetes", "pharmacy": pharmacy, "pickup_day": "31",
+    bad = csrf_post(staff, url, {"condition": "flu", "pharmacy": "999999", "pickup_day": "31",
                                  "last_control": "01-10-2026"})
-    assert "1 sampai 28" in field_error(bad, "pickup_day")
+    assert "1 sampai 28" in field_error(bad, "pickup_day") and "dari daftar" in field_error(bad, "condition")
+    not_pharmacy = csrf_post(staff, url, {"condition": "asma", "pharmacy": "1", "pickup_day": "3",
+                                          "last_control": "01-10-2026"})
+    assert "apotek PRB" in field_error(not_pharmacy, "pharmacy")
     good = csrf_post(staff, url, {"condition": "diabetes", "pharmacy": pharmacy, "pickup_day": "5",
                                   "last_control": "01-10-2026"})
     assert good.status_code == 303
