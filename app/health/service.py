@@ -11,7 +11,7 @@
 """
 from datetime import date, timedelta
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from app.core import clock
 from app.core.audit import audit
@@ -96,9 +96,13 @@ def family_visit(user, visit_id):
 
 
 def referrals_of(member, today):
-    return list(Referral.select(Referral, Facility).join(Facility, on=Referral.to_facility == Facility.id)
+    """Valid referrals with the names of the hospital (`facility_name`) and the poli (`poli_name`)."""
+    rows = list(Referral.select(Referral, Facility.name.alias("facility_name"), Poli.name.alias("poli_name"))
+                .join(Facility, on=Referral.to_facility == Facility.id)
+                .join(Poli, JOIN.LEFT_OUTER, on=(Poli.facility == Referral.to_facility) & (Poli.code == Referral.poli_code))
                 .where(Referral.participant == member.id, Referral.valid_until >= today)
-                .order_by(Referral.valid_until).limit(10))
+                .order_by(Referral.valid_until).limit(10).objects())
+    return rows
 
 
 def prb_of(member):
