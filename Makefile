@@ -13,8 +13,9 @@ export TEST_DATABASE_URL
 
 .PHONY: run test bench setup setup-dev translations messages htmx db clean
 
+# The web server and one task worker (reminders, SMS, daily jobs); Ctrl-C stops both.
 run: setup db
-	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	PORT=$(PORT) $(PY) scripts/run.py
 
 test: setup-dev
 	$(PY) -m pytest -q -p no:cacheprovider --db=sqlite

@@ -52,7 +52,9 @@ from app.models import (
     Registration,
     RehabInstalment,
     RehabPlan,
+    Reminder,
     User,
+    Visit,
 )
 from app.queue import service as queue_service
 from app.rules import contributions
@@ -183,9 +185,20 @@ def build_world():
                           family=family_2)
     done_2.data = {"kk_number": family_2.kk_number}
     done_2.save()
+    visits = {}
+    for person, facility in ((budi, cibinong), (dewi, coblong)):
+        visit = Visit(participant=person, facility=facility, service_type="RJTP", visit_date=clock.today())
+        visit.data = {"diagnoses": [["I10", "Essential (primary) hypertension"]], "medicines": []}
+        visit.save()
+        visits[person.id] = visit.id
+    reminders = {person.id: Reminder.create(participant=person, kind="queue", about_on=clock.today(),
+                                            event_key=f"test:{uuid.uuid4().hex}", number=1).id
+                 for person in (budi, dewi)}
     return SimpleNamespace(
         article=Article.select().order_by(Article.id).first().id,
         announcement=Announcement.select().order_by(Announcement.id).first().id,
+        budi_visit=visits[budi.id], dewi_visit=visits[dewi.id],
+        budi_reminder=reminders[budi.id], dewi_reminder=reminders[dewi.id],
         budi=budi.id, siti=siti.id, rizky=rizky.id, dewi=dewi.id, agus=agus.id,
         cibinong=cibinong.id, coblong=coblong.id, rsud=rsud.id,
         cib_poli=cib_poli.id, cob_poli=cob_poli.id, rs_poli=rs_poli.id,
@@ -275,6 +288,9 @@ def own_id(world, name, role):
         "number": 1,
         "family_id": world.budi_family,
         "user_id": world.faskes_user,
+        "visit_id": world.budi_visit,
+        "reminder_id": world.budi_reminder,
+        "card": "0001000000003",
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -422,7 +438,7 @@ def test_the_route_lists_are_not_empty():
     assert len(POST_RULES) >= 25 and len(RESTRICTED) >= 40 and len(ID_RULES) >= 10
     assert len(OFFICER_RULES) >= 4 and len(TOKEN_RULES) >= 5
     assert [r.rule for r in RULES if "POST" in r.methods and r.rule.startswith(API_PREFIX)] == [
-        "/api/v1/payments/callback"]
+        "/api/v1/payments/callback", "/api/v1/sms/delivery-report"]
 
 
 @pytest.mark.parametrize("rule", POST_RULES, ids=rule_id)
@@ -509,7 +525,7 @@ ACCESS_POLICY = {
                      "api.payment_callback", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
                      "content.page_history", "content.page_compare", "content.search",
-                     "accounts.activate", "accounts.choose_password"), "public"),
+                     "accounts.activate", "accounts.choose_password", "api.sms_delivery_report"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
                      "changes.document"), EVERYONE_SIGNED_IN),
@@ -517,9 +533,12 @@ ACCESS_POLICY = {
                      "contributions.rehab", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.index",
                      "queue.booking", "queue.cancel", "changes.index", "changes.contact", "changes.fktp",
                      "changes.care_class", "changes.new_request", "changes.request_detail",
-                     "registration.add_member"), ("peserta",)),
+                     "registration.add_member", "health.history", "health.visit", "inbox.index",
+                     "inbox.message", "inbox.mark_read", "inbox.sms", "inbox.consent", "inbox.send_code",
+                     "inbox.verify"), ("peserta",)),
     **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
-                     "staff.services"), ("petugas_faskes",)),
+                     "staff.services", "health.patient_search", "health.record_visit", "health.icd10",
+                     "health.referral", "health.prb"), ("petugas_faskes",)),
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review", "officer.look_up", "officer.family", "officer.set_inactive"), OFFICER_ROLES),
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
@@ -577,6 +596,9 @@ FOREIGN = {
     "staff.act": [("petugas_faskes", {"booking_id": "dewi_booking"}),
                   ("petugas_faskes", {"booking_id": "dewi_rs_booking"})],
     "staff.call_next": [("petugas_faskes", {"poli_id": "cob_poli"}), ("petugas_faskes", {"poli_id": "rs_poli"})],
+    "health.visit": [("peserta", {"visit_id": "dewi_visit"}), ("peserta_lunas", {"visit_id": "budi_visit"})],
+    "inbox.message": [("peserta", {"reminder_id": "dewi_reminder"}),
+                      ("peserta_lunas", {"reminder_id": "budi_reminder"})],
     "contributions.receipt": [("peserta", {"payment_id": "dewi_payment"}),
                         ("peserta", {"payment_id": "dewi_demo_payment"}),
                         ("peserta", {"payment_id": "mismatch_payment_2"}),

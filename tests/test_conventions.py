@@ -143,6 +143,8 @@ DECLARED_PREFIX = {
     # articles, the transparency pages and the search are three things readers look for by name;
     # editors work under /petugas with every other officer task
     "content": ("/artikel", "/informasi", "/cari", "/petugas/konten"),
+    # a participant's own history; facility staff record visits among their other /faskes-saya pages
+    "health": ("/riwayat", "/faskes-saya/pasien", "/faskes-saya/icd10"),
 }
 OUTSIDE_PREFIX = {
     "/masuk", "/keluar",  # sign-in and sign-out: the two words every page links to

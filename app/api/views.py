@@ -110,3 +110,26 @@ def _unexpected(error):
         return _http_error(error)
     current_app.logger.exception("unhandled API error")
     return _json({"error": "internal_error", "message": "Terjadi gangguan / internal error"}, 500)
+
+
+@bp.post("/sms/delivery-report")
+@public
+@limiter.limit(REFUSALS_PER_IP, deduct_when=lambda response: 400 <= response.status_code < 500)
+def sms_delivery_report():
+    """The SMS gateway reports a message delivered or failed (app/core/sms.py has the contract):
+    200 ok, 401 bad or stale signature, 400 not a report, 404 an unknown message."""
+    from app.core import sms
+    from app.inbox import outbox
+
+    body = _raw_body()
+    if body is None:
+        return _json({"error": "body_too_large"}, 413)
+    problem = sms.report_problem(request.headers.get("X-Timestamp", ""), request.headers.get("X-Signature", ""), body)
+    if problem:
+        return _json({"error": problem}, 401)
+    report = sms.parse_report(body)
+    if report is None:
+        return _json({"error": "malformed"}, 400)
+    if outbox.delivery_report(*report) == "unknown":
+        return _json({"error": "unknown_message"}, 404)
+    return _json({"status": "ok"}, 200)

@@ -81,6 +81,13 @@ class Config:
     BABEL_DEFAULT_LOCALE = "id"
     LANGUAGES = ("id", "en")
 
+    #: SMS (app/core/sms.py): "http" (a JSON gateway) or "console" (development: the app log)
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "http" if os.environ.get("SMS_GATEWAY_URL") else "console")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+    #: HMAC secret of the gateway's delivery reports (POST /sms/laporan)
+    SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
+
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 256
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
@@ -102,6 +109,9 @@ class TestConfig(Config):
     REDIS_URL = None
     SESSION_COOKIE_SECURE = False
     PAYMENT_CHANNEL_SECRETS = {DEMO_PAYMENT_CHANNEL: DEMO_PAYMENT_SECRET}
+    SMS_GATEWAY = "console"
+    TASKS_ENQUEUE = False  # tests run the jobs themselves (or huey's immediate mode)
+    SMS_WEBHOOK_SECRET = "test-sms-webhook-secret"
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

@@ -22,6 +22,16 @@ RELATIONSHIP_LABELS = {
     "lainnya": _l("Anggota lain"),
 }
 ACTION_LABELS = {
+    "health_history_viewed": _l("Riwayat pelayanan dilihat"),
+    "visit_recorded": _l("Kunjungan dicatat faskes"),
+    "recent_patients_viewed": _l("Daftar pasien terakhir dilihat"),
+    "visit_viewed": _l("Rincian kunjungan dilihat"),
+    "referral_issued": _l("Rujukan dibuat"),
+    "prb_enrolled": _l("Didaftarkan Program Rujuk Balik (PRB)"),
+    "sms_consent_given": _l("Setuju menerima pengingat SMS"),
+    "sms_consent_withdrawn": _l("Pengingat SMS dihentikan"),
+    "phone_code_sent": _l("Kode verifikasi HP dikirim"),
+    "phone_verified": _l("Nomor HP diverifikasi"),
     "sign_in": _l("Masuk ke akun"),
     "sign_in_failed": _l("Percobaan masuk gagal"),
     "sign_in_refused": _l("Percobaan masuk saat akun dikunci"),
@@ -243,6 +253,41 @@ PAGE_LABELS = {
     "biaya": _l("Biaya: iuran dan cara faskes dibayar"),
 }
 
+# --- health and reminders -------------------------------------------------------------------------
+
+SERVICE_TYPE_LABELS = {
+    "RJTP": _l("Rawat jalan di FKTP"),
+    "RJTL": _l("Rawat jalan di rumah sakit"),
+    "RITL": _l("Rawat inap"),
+    "IGD": _l("Gawat darurat (IGD)"),
+}
+PRB_CONDITION_LABELS = {
+    "diabetes": _l("Diabetes melitus"),
+    "hipertensi": _l("Hipertensi"),
+    "jantung": _l("Penyakit jantung"),
+    "asma": _l("Asma"),
+    "ppok": _l("PPOK (paru obstruktif kronis)"),
+    "epilepsi": _l("Epilepsi"),
+    "skizofrenia": _l("Skizofrenia"),
+    "stroke": _l("Stroke"),
+    "sle": _l("Lupus (SLE)"),
+}
+REMINDER_LABELS = {
+    "bill": _l("Iuran segera jatuh tempo"),
+    "rehab": _l("Cicilan REHAB segera jatuh tempo"),
+    "control": _l("Jadwal kontrol besok"),
+    "prb_pickup": _l("Ambil obat PRB besok"),
+    "referral_expiry": _l("Rujukan segera berakhir"),
+    "queue": _l("Antrean besok"),
+}
+SMS_STATE_LABELS = {
+    "queued": _l("menunggu dikirim"),
+    "sending": _l("sedang dikirim"),
+    "sent": _l("terkirim ke operator"),
+    "delivered": _l("diterima"),
+    "failed": _l("gagal"),
+}
+
 #: the tables templates use by these names
 TEMPLATE_GLOBALS = dict(
     role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
@@ -250,4 +295,6 @@ TEMPLATE_GLOBALS = dict(
     inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS, article_kind_labels=ARTICLE_KIND_LABELS,
     article_state_labels=ARTICLE_STATE_LABELS, announcement_kind_labels=ANNOUNCEMENT_KIND_LABELS,
     announcement_state_labels=ANNOUNCEMENT_STATE_LABELS, page_labels=PAGE_LABELS,
+    service_type_labels=SERVICE_TYPE_LABELS, prb_condition_labels=PRB_CONDITION_LABELS,
+    reminder_labels=REMINDER_LABELS, sms_state_labels=SMS_STATE_LABELS,
 )

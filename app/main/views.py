@@ -7,7 +7,7 @@ from app.core.auth import acting_user, public, safe_next, signed_in
 from app.core.db import db
 from app.core.rendering import render
 from app.main import bp
-from app.models import Announcement, AuditLog
+from app.models import Announcement, AuditLog, User
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -49,6 +49,9 @@ def language():
     lang = request.form.get("lang", "")
     if lang not in ("id", "en"):
         abort(400)
+    if current_user.is_authenticated and current_user.language != lang:
+        # reminders and SMS are written in the language the person last chose
+        User.update(language=lang).where(User.id == current_user.id).execute()
     response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303))
     response.set_cookie("lang", lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                         secure=request.is_secure)

@@ -26,6 +26,8 @@ from app.models.contributions import (  # noqa: F401
     RehabPlan,
 )
 from app.models.facilities import BedAvailability, Facility, FacilityService, OpeningHours  # noqa: F401
+from app.models.health import PrbEnrolment, Visit  # noqa: F401
+from app.models.inbox import PhoneCode, Reminder, SmsMessage  # noqa: F401
 from app.models.membership import Family, Participant  # noqa: F401
 from app.models.queue import Booking, Poli, PoliDay, Referral  # noqa: F401
 from app.models.regions import Region, RegionChoice  # noqa: F401
@@ -36,4 +38,5 @@ MODELS = (
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
+    Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
 )

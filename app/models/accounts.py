@@ -44,6 +44,8 @@ class User(BaseModel, UserMixin):
     is_editor = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
+    #: the interface language last chosen while signed in: reminders and SMS are written in it
+    language = CharField(max_length=2, default="id")
 
     class Meta:
         table_name = "account"  # "user" is reserved in PostgreSQL

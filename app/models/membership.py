@@ -4,6 +4,7 @@ import secrets
 from peewee import (
     CharField,
     DateField,
+    DateTimeField,
     ForeignKeyField,
     SmallIntegerField,
     TextField,
@@ -151,9 +152,18 @@ class Participant(BaseModel):
     #: set by an officer when this member is inactive for a reason other than arrears ("meninggal")
     inactive_reason = CharField(max_length=40, null=True)
     inactive_from = DateField(null=True)
+    #: when the participant agreed to reminders by SMS (None: no consent, or withdrawn)
+    sms_consent_at = DateTimeField(null=True)
+    #: the phone number proven by a code sent to it ("" until then): verified while it equals `phone`
+    phone_verified = CharField(max_length=20, default="")
 
     class Meta:
         indexes = ((("birth_date",), False),)
+
+    @property
+    def sms_allowed(self):
+        """Reminders go by SMS only with consent to a verified phone."""
+        return bool(self.sms_consent_at and self.phone and self.phone_verified == self.phone)
 
     @property
     def nik(self):

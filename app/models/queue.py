@@ -38,6 +38,9 @@ class Referral(BaseModel):
     issued_on = DateField()
     valid_until = DateField()
 
+    class Meta:
+        indexes = ((("participant", "valid_until"), False), (("valid_until",), False))
+
 
 class PoliDay(BaseModel):
     """One poli on one day: numbers issued so far and the number being served (locked per booking)."""
@@ -75,4 +78,5 @@ class Booking(BaseModel):
         indexes = (
             (("participant", "poli", "visit_date", "active_key"), True),
             (("poli", "visit_date", "number"), True),
+            (("visit_date", "status"), False),
         )

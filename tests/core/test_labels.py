@@ -7,10 +7,12 @@ from babel.messages.pofile import read_po
 
 from app.core import labels
 from app.core.config import ROOT
-from app.models import Booking, ChangeRequest, Facility, Family, Participant, Payment
+from app.models import Booking, ChangeRequest, Facility, Family, Participant, Payment, SmsMessage
 from app.models.accounts import ROLES
 from app.rules import contributions
+from app.rules import health as health_rules
 from app.rules import queue as queue_rules
+from app.rules import reminders as reminder_rules
 
 CATALOG = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
 
@@ -61,6 +63,10 @@ def test_every_audited_action_has_a_label():
     (Booking.STATUSES, labels.BOOKING_STATUS_LABELS),
     (tuple(queue_rules.STAFF_ACTIONS), labels.STAFF_ACTION_LABELS),
     (Payment.STATUSES, labels.PAYMENT_STATUSES),
+    (health_rules.SERVICE_TYPES, labels.SERVICE_TYPE_LABELS),
+    (health_rules.PRB_CONDITIONS, labels.PRB_CONDITION_LABELS),
+    (reminder_rules.KINDS, labels.REMINDER_LABELS),
+    (SmsMessage.STATES, labels.SMS_STATE_LABELS),
 ], ids=lambda value: "" if isinstance(value, dict) else ",".join(map(str, value))[:40])
 def test_every_code_has_a_label(codes, table):
     assert set(codes) <= set(table), set(codes) - set(table)

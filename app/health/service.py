@@ -1,0 +1,216 @@
+"""Riwayat pelayanan: the workflows behind the pages (codes, not sentences).
+
+- Facility staff (petugas_faskes) find a participant by the exact card number, see their history
+  (audited: it shows in the participant's access history), record a visit (from the queue board's
+  "selesai dilayani" or the look-up), issue a referral (FKTP only, to a hospital or klinik utama
+  poli, valid by the dated rule) and enrol a PRB patient.
+- A participant sees their own history; the family head also every member's (audited when it is
+  another member's). Another family's ids are NotFound.
+- Diagnoses, procedures and medicines are stored only encrypted (Visit.data) and never logged:
+  audit entries carry ids and dates only.
+"""
+from datetime import date, timedelta
+
+from peewee import JOIN, IntegrityError
+
+from app.core import clock
+from app.core.audit import audit
+from app.core.db import db, write_lock
+from app.models import (
+    Booking,
+    Facility,
+    Participant,
+    Poli,
+    PrbEnrolment,
+    Referral,
+    Visit,
+)
+from app.rules import health as rules
+from app.rules import identity
+from app.rules.queue import REFERRAL_KINDS
+
+HISTORY_DAYS = 365
+
+
+class NotFound(Exception):
+    """Not there for this user: the view answers 404."""
+
+
+class Refused(Exception):
+    def __init__(self, code, **facts):
+        super().__init__(code)
+        self.code, self.facts = code, facts
+
+
+# --- participants ---------------------------------------------------------------------------------
+
+def visible_members(me):
+    return me.family_members() if me.is_head else [me]
+
+
+def member_for(me, member_id):
+    """The member whose history `me` may read (themselves by default), else NotFound."""
+    if member_id is None:
+        return me
+    member = me.relative(member_id)
+    if member is None or not me.may_act_for(member):
+        raise NotFound
+    return member
+
+
+def history(user, member, today, before=None, everything=False):
+    """(visits of one page, cursor of the next page or None). Audited when it is not the reader's own."""
+    since = date(1900, 1, 1) if everything else today - timedelta(days=HISTORY_DAYS)
+    rows = Visit.history([member.id], since, before)
+    if user.participant_id != member.id:
+        audit(user, "health_history_viewed", f"participant:{member.id}", member.id)
+    page = rows[:20]
+    more = f"{page[-1].visit_date.isoformat()}_{page[-1].id}" if len(rows) > 20 else None
+    return page, more
+
+
+def parse_cursor(text):
+    """"2026-11-25_17" → (date, 17), or None."""
+    day, _, visit_id = (text or "").partition("_")
+    if not (visit_id.isascii() and visit_id.isdigit() and len(visit_id) < 10):
+        return None
+    try:
+        return date.fromisoformat(day), int(visit_id)
+    except ValueError:
+        return None
+
+
+def family_visit(user, visit_id):
+    """One visit the participant may read, with facility; audited when it is another member's."""
+    me = user.participant
+    visit = Visit.select(Visit, Facility).join(Facility).where(Visit.id == visit_id).first()
+    if visit is None:
+        raise NotFound
+    member = me.relative(visit.participant_id)
+    if member is None or not me.may_act_for(member):
+        raise NotFound
+    if member.id != me.id:
+        audit(user, "visit_viewed", f"visit:{visit.id}", member.id)
+    visit.participant = member
+    return visit
+
+
+def referrals_of(member, today):
+    """Valid referrals with the names of the hospital (`facility_name`) and the poli (`poli_name`)."""
+    rows = list(Referral.select(Referral, Facility.name.alias("facility_name"), Poli.name.alias("poli_name"))
+                .join(Facility, on=Referral.to_facility == Facility.id)
+                .join(Poli, JOIN.LEFT_OUTER, on=(Poli.facility == Referral.to_facility) & (Poli.code == Referral.poli_code))
+                .where(Referral.participant == member.id, Referral.valid_until >= today)
+                .order_by(Referral.valid_until).limit(10).objects())
+    return rows
+
+
+def prb_of(member):
+    return list(PrbEnrolment.select(PrbEnrolment, Facility).join(Facility, on=PrbEnrolment.pharmacy == Facility.id)
+                .where(PrbEnrolment.participant == member.id, PrbEnrolment.active == True)  # noqa: E712
+                .limit(10))
+
+
+# --- facility staff ---------------------------------------------------------------------------------
+
+def patient(user, card):
+    """The participant with this exact card number, for staff of a facility; NotFound otherwise."""
+    if not user.facility_id or not identity.is_digits(card or "") or len(card) != 13:
+        raise NotFound
+    found = Participant.by_card(card)
+    if found is None:
+        raise NotFound
+    return found
+
+
+def staff_history(user, member, today):
+    """The patient's last 12 months for facility staff: audited (the participant sees it)."""
+    rows = Visit.history([member.id], today - timedelta(days=HISTORY_DAYS), None, limit=10)
+    audit(user, "health_history_viewed", f"participant:{member.id}", member.id, facility=user.facility.code)
+    return rows[:10]
+
+
+def recent_patients(user, limit=10):
+    """The last patients whose visits this facility recorded (date, name, card): the way back to
+    a patient; audited as one entry, like the queue board."""
+    rows = list(Visit.select(Visit.visit_date, Participant.name, Participant.card_number).join(Participant)
+                .where(Visit.facility == user.facility_id).order_by(Visit.id.desc()).limit(limit))
+    if rows:
+        audit(user, "recent_patients_viewed", f"facility:{user.facility_id}", patients=len(rows))
+    return rows
+
+
+def served_booking(user, member, booking_id):
+    """A booking of this patient at the staff member's facility that was served; NotFound else."""
+    booking = (Booking.select(Booking).join(Poli)
+               .where(Booking.id == booking_id, Poli.facility == user.facility_id,
+                      Booking.participant == member.id, Booking.status == "selesai").first())
+    if booking is None:
+        raise NotFound
+    return booking
+
+
+def record_visit(user, member, record, booking=None):
+    """Save one visit (record: the form's checked values). Refused: booking_recorded."""
+    with write_lock():
+        visit = Visit(participant=member.id, facility=user.facility_id, service_type=record["service_type"],
+                      visit_date=record["visit_date"], admitted_on=record.get("admitted_on"),
+                      discharged_on=record.get("discharged_on"), control_date=record.get("control_date"),
+                      booking=booking.id if booking else None, created_by=user.id, created_at=clock.now())
+        visit.data = {"diagnoses": record["diagnoses"], "procedures": record.get("procedures", ""),
+                      "medicines": record.get("medicines", [])}
+        try:
+            with db.atomic():
+                visit.save()
+        except IntegrityError:
+            raise Refused("booking_recorded") from None
+        audit(user, "visit_recorded", f"visit:{visit.id}", member.id, facility=user.facility.code,
+              visit_date=visit.visit_date)
+    return visit
+
+
+def referral_targets():
+    """Hospitals and klinik utama with polis, for the referral form: [(poli, facility)]."""
+    return list(Poli.select(Poli, Facility).join(Facility)
+                .where(Facility.kind.in_(REFERRAL_KINDS), Facility.is_partner == True)  # noqa: E712
+                .order_by(Facility.name, Poli.name).limit(200))
+
+
+def issue_referral(user, member, poli_id, today):
+    """A referral from the staff member's FKTP to a hospital poli. Refused: codes of
+    rules.referral_problems, or "poli"."""
+    poli = Poli.select(Poli, Facility).join(Facility).where(Poli.id == poli_id).first()
+    if poli is None:
+        raise Refused("poli")
+    problems = rules.referral_problems(user.facility.kind, poli.facility.kind, today, today)
+    if problems:
+        raise Refused(problems[0])
+    with write_lock():
+        referral = Referral.create(participant=member.id, from_facility=user.facility_id, to_facility=poli.facility_id,
+                                   poli_code=poli.code, issued_on=today,
+                                   valid_until=rules.referral_expires_on(today))
+        audit(user, "referral_issued", f"referral:{referral.id}", member.id, to=poli.facility.code,
+              poli=poli.code, valid_until=referral.valid_until)
+    referral.to_facility = poli.facility
+    return referral
+
+
+def pharmacies():
+    from app.models import FacilityService
+
+    return list(Facility.select().join(FacilityService)
+                .where(FacilityService.service == "apotek_prb").order_by(Facility.name).limit(100))
+
+
+def enrol_prb(user, member, condition, pharmacy_id, pickup_day, last_control, today):
+    """PRB enrolment. Refused: pharmacy (not a PRB pharmacy)."""
+    if pharmacy_id not in {f.id for f in pharmacies()}:
+        raise Refused("pharmacy")
+    with write_lock():
+        PrbEnrolment.update(active=False).where(PrbEnrolment.participant == member.id,
+                                                PrbEnrolment.condition == condition).execute()
+        enrolment = PrbEnrolment.create(participant=member.id, condition=condition, pharmacy=pharmacy_id,
+                                        pickup_day=pickup_day, last_control=last_control, enrolled_on=today,
+                                        enrolled_by=user.id, facility=user.facility_id)
+        audit(user, "prb_enrolled", f"prb:{enrolment.id}", member.id, facility=user.facility.code)
+    return enrolment
