@@ -17,8 +17,11 @@ MENU = (
     (_l("Kartu digital"), "membership.card", PESERTA),
     (_l("Tagihan iuran"), "contributions.bill", PESERTA),
     (_l("Antrean online"), "queue.index", PESERTA),
+    (_l("Pengaduan dan klaim"), "cases.index", PESERTA),
     (_l("Antrean hari ini"), "staff.board", FASKES),
     (_l("Antrean kerja"), "officer.queue", BPJS),
+    (_l("Pengaduan dan klaim"), "cases.queue", BPJS),
+    (_l("Pengaduan tentang faskes"), "cases.facility_cases", FASKES),
     (_l("Pembayaran belum cocok"), "officer.payments", BPJS),
     (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
     (_l("Daftarkan keluarga"), "registration.start", REGISTRARS),
@@ -28,6 +31,7 @@ MENU = (
     (_l("Ganti kata sandi"), "accounts.password", SIGNED_IN),
     (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
     (_l("Kalkulator denda"), "tariffs.denda_calculator", EVERYONE),
+    (_l("Dasbor layanan"), "cases.dashboard", EVERYONE),
     (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 

@@ -5,6 +5,7 @@ MODELS lists every table in dependency order.
 """
 from app.models.accounts import OFFICER_ROLES, ROLES, STAFF_ROLES, AuditLog, User  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
+from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
 from app.models.contributions import (  # noqa: F401
     Allocation,
@@ -25,4 +26,5 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    Case, CaseEvent, CasePause, CaseStatSnapshot,
 )
