@@ -42,6 +42,9 @@ CASES = (
      "Biaya parkir rumah sakit.", (("tolak", 20, "Biaya parkir tidak termasuk layanan JKN."),), None),
     (12, "0001000000002", "klaim", "diminta_membayar", None, 1, 60_000,
      "Membayar surat keterangan sehat.", (), None),
+    (13, "0001000000001", "pengaduan", "kepesertaan", None, 30, None,
+     "Anak saya belum muncul di daftar anggota keluarga.",
+     (("jawab", 2, "diterima"), ("minta_info", 4, "Mohon kirim foto akta kelahiran anak.")), None),
 )
 
 

@@ -323,7 +323,7 @@ def act(officer, case_id, action, note="", amount=None):
             case.assigned_to = officer.id
         case.save()
         _event(case, officer, action, from_state, note, now)
-        audit(officer, "case_updated", f"case:{case.id}", case.participant_id, action=action, state=case.state)
+        audit(officer, "case_updated", f"case:{case.id}", case.participant_id, step=action, state=case.state)
     return case
 
 

@@ -102,7 +102,8 @@ def new():
             flash(_("Kiriman ini sudah diterima sebelumnya: ini kasusnya.") if replayed else
                   _("Terkirim. Batas waktu jawaban ada di halaman ini."), "info" if replayed else "ok")
             return redirect(url_for("cases.detail", case_id=case.id), 303)
-    return render("cases/new.html", form=form, mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
+    return render("cases/new.html", form=form, mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+                  total_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
 
 
 def _detail_context(case, user):

@@ -211,7 +211,7 @@ CASE_STATE_LABELS = {
     "diterima": _l("Diterima, menunggu tanggapan"),
     "ditanggapi": _l("Sudah ditanggapi"),
     "diproses": _l("Sedang diproses"),
-    "menunggu_peserta": _l("Menunggu jawaban Anda"),
+    "menunggu_peserta": _l("Menunggu jawaban peserta"),
     "selesai": _l("Selesai"),
     "ditolak": _l("Ditolak"),
     "diajukan": _l("Diajukan, menunggu verifikasi"),
