@@ -507,7 +507,7 @@ ACCESS_POLICY = {
                      "staff.services", "cases.facility_cases", "cases.facility_case"), ("petugas_faskes",)),
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review", "cases.queue", "cases.review", "cases.assign", "cases.report",
-                     "cases.report_csv"), OFFICER_ROLES),
+                     "cases.report_csv", "cases.phone"), OFFICER_ROLES),
     "admin.add_rate_version": ("admin",),
 }
 

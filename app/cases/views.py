@@ -31,6 +31,7 @@ from app.core.auth import public, roles, signed_in
 from app.core.errors import render_error
 from app.core.forms import parse_date
 from app.core.rendering import render
+from app.rules import identity
 from app.models import CaseEvent, Facility, Participant
 
 OFFICER_ROLES = ("petugas_bpjs", "admin")
@@ -68,8 +69,8 @@ def index():
     return render("cases/index.html", cases=list(service.Case.of_family(me.family_id)), now=clock.now())
 
 
-def _case_form_choices(form, me):
-    members = me.family_members() if me.is_head else [me]
+def _case_form_choices(form, me, only_self=False):
+    members = me.family_members() if me.is_head and not only_self else [me]
     form.member.choices = [SelectChoice(str(m.id), m.name) for m in members]
     if not form.member.data:
         form.member.data = str(me.id)
@@ -187,6 +188,39 @@ def photo(case_id):
 
 
 # --- officer -----------------------------------------------------------------------------------
+
+@bp.route("/petugas/kasus/telepon", methods=["GET", "POST"])
+@roles(*OFFICER_ROLES)
+def phone():
+    """A caller to 165: find them by exact card number (audited), then record their case for them."""
+    officer = _user()
+    card = identity.normalize_number(request.values.get("kartu") or "")
+    caller = Participant.by_card(card) if len(card) == 13 and card.isdigit() else None
+    form = None
+    if caller is not None:
+        if request.method == "GET":
+            audit(officer, "case_caller_found", f"participant:{caller.id}", caller.id)
+        form = CaseForm()
+        _case_form_choices(form, caller, only_self=True)
+        if request.method == "GET":
+            form.request_key.data = new_request_key()
+            form.kind.data = "pengaduan"
+        elif form.validate_on_submit():
+            try:
+                case, _replayed = service.file_case(
+                    officer, caller, form.kind.data, form.category.data, form.text.data,
+                    Facility.get_or_none(Facility.id == int(form.facility.data)) if form.facility.data else None,
+                    form.amount_value, (), form.request_key.data, channel="phone_165")
+            except CaseRefused as refused:
+                form.request_key.errors.append(REFUSALS.get(refused.code, REFUSALS["action"]))
+                form.request_key.data = new_request_key()
+            else:
+                flash(_("Kasus dicatat atas nama penelepon."), "ok")
+                return redirect(url_for("cases.review", case_id=case.id), 303)
+    elif request.method == "POST":
+        abort(400)
+    return render("cases/phone.html", form=form, caller=caller, card=card, searched="kartu" in request.values)
+
 
 @bp.get("/petugas/kasus")
 @roles(*OFFICER_ROLES)

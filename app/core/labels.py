@@ -76,6 +76,7 @@ ACTION_LABELS = {
     "case_rated": _l("Jawaban pengaduan dinilai"),
     "case_reopened": _l("Pengaduan dibuka kembali"),
     "case_report_downloaded": _l("Laporan pengaduan diunduh"),
+    "case_caller_found": _l("Data peserta dibuka petugas untuk mencatat pengaduan telepon 165"),
 }
 
 

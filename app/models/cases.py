@@ -97,8 +97,7 @@ class Case(EncryptedData, BaseModel):
     @classmethod
     def open_queue(cls, offset=0, limit=25, assigned_to=None, escalated=False):
         """Open cases by their next deadline, soonest (or most overdue) first; paused ones last."""
-        query = cls.select(cls, Participant).join(Participant, on=(cls.participant == Participant.id)).where(
-            cls.is_open == True)  # noqa: E712  (SQL)
+        query = cls.select().where(cls.is_open == True)  # noqa: E712  (SQL)
         if assigned_to is not None:
             query = query.where(cls.assigned_to == assigned_to)
         if escalated:

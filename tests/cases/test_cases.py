@@ -443,3 +443,31 @@ def test_demo_has_a_case_in_every_state(app):
     for kind in sla.KINDS:
         for state in sla.STATES[kind]:
             assert (kind == "klaim", state) in states, (kind, state)
+
+
+# --- a call to 165, and the dashboard job ------------------------------------------------------
+
+def test_an_officer_records_a_phone_call_for_the_caller(app, officer):
+    missing = page(officer.get("/petugas/kasus/telepon?kartu=0009999999999"))
+    assert "Tidak ada peserta" in missing.get_text(" ") and missing.find("textarea") is None
+    soup = page(officer.get("/petugas/kasus/telepon?kartu=0001-0000-00002"))
+    form = soup.find("form", method="post")
+    data = {"csrf_token": form.find("input", {"name": "csrf_token"})["value"],
+            "request_key": form.find("input", {"name": "request_key"})["value"],
+            "member": form.find("input", {"name": "member"})["value"], "kind": "informasi",
+            "category": "iuran", "facility": "", "text": "Penelepon menanyakan denda.", "amount": ""}
+    response = officer.post(form["action"], data=data)
+    assert response.status_code == 303
+    with app.app_context():
+        case = Case.get(Case.request_key == data["request_key"])
+        assert case.channel == "phone_165" and case.participant.card_number == DEWI_CARD
+        assert case.created_by.username == "petugas"
+        assert AuditLog.select().where(AuditLog.action == "case_caller_found").exists()
+    dewi = signed_in_client(app, "peserta_lunas")
+    shown = page(dewi.get(f"/kasus/{case.id}"))
+    assert "Telepon 165" in shown.get_text(" ")
+
+
+def test_the_dashboard_job_recomputes_the_figures(app, runner):
+    result = runner.invoke(args=["refresh-case-dashboard"])
+    assert result.exit_code == 0 and "case(s)" in result.output

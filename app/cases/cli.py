@@ -1,0 +1,18 @@
+"""flask refresh-case-dashboard: recompute the public dashboard's figures (run every few minutes)."""
+import click
+
+from app.cases import service
+from app.core.cli import with_db
+
+
+@click.command("refresh-case-dashboard")
+@with_db
+def refresh_case_dashboard_command():
+    """Recompute the public service dashboard (cron, e.g. every 5 minutes; the page itself
+    recomputes only when the figures are older than 15 minutes)."""
+    figures, at = service.dashboard(refresh=True)
+    click.echo(f"Dashboard figures recomputed: {figures['total']} case(s) in the last {service.DASHBOARD_DAYS} days.")
+
+
+def register(app, import_group):
+    app.cli.add_command(refresh_case_dashboard_command)
