@@ -30,7 +30,7 @@ from app.core.audit import audit
 from app.core.auth import public, roles, signed_in
 from app.core.errors import render_error
 from app.core.forms import parse_date
-from app.core.rendering import render
+from app.core.rendering import render, wants_fragment
 from app.rules import identity
 from app.models import CaseEvent, Facility, Participant
 
@@ -270,6 +270,8 @@ def review(case_id):
         form.action.errors.append(error)
         case = service.any_case(case_id)
         form.action.choices = _action_form(case).action.choices
+    elif wants_fragment():  # the countdown refreshing itself: no new read of the person's data
+        return render("cases/_clock.html", **_detail_context(case, officer))
     audit(officer, "case_viewed", f"case:{case.id}", case.participant_id)
     assign_form = AssignForm()
     assign_form.officer.choices = [SelectChoice(str(o.id), o.username or "") for o in service.officers()]
@@ -374,8 +376,9 @@ def facility_cases():
 def facility_case(case_id):
     user = _user()
     case = service.facility_case(user, case_id)
-    audit(user, "case_viewed", f"case:{case.id}", case.participant_id, identity=case.share_identity)
-    return render("cases/facility_case.html", **_detail_context(case, user),
+    if not wants_fragment():
+        audit(user, "case_viewed", f"case:{case.id}", case.participant_id, identity=case.share_identity)
+    return render("cases/facility_case.html", "cases/_clock.html", **_detail_context(case, user),
                   about=Participant.get_by_id(case.participant_id) if case.share_identity else None)
 
 

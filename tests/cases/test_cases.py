@@ -117,6 +117,13 @@ def test_the_countdown_fragment_is_small_and_the_page_works_without_htmx(app, bu
     full = page(budi.get(f"/kasus/{case_id}"))
     assert full.find("html") and full.find(id="jam") and full.find(id="riwayat")
     del soup
+    officer = signed_in_client(app, "petugas_bpjs")
+    with app.app_context():
+        reads = AuditLog.select().where(AuditLog.action == "case_viewed").count()
+    refreshed = officer.get(f"/petugas/kasus/{case_id}", headers=HX).get_data(as_text=True)
+    assert refreshed.lstrip().startswith('<section id="jam"')
+    with app.app_context():
+        assert AuditLog.select().where(AuditLog.action == "case_viewed").count() == reads  # polling is no new read
 
 
 def test_the_same_form_sent_twice_makes_one_case(app, budi, uploads_dir):
