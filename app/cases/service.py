@@ -220,11 +220,19 @@ def _drop(names):
 # --- access -------------------------------------------------------------------------------------
 
 def family_case(participant, case_id):
-    """A case of the participant's family, or NotFound (another family's case does not exist)."""
+    """A case the participant may see — their own, or any of their family's for the family head —
+    else NotFound (another family's case does not exist for them)."""
     case = Case.get_or_none(Case.id == case_id)
     if case is None or case.family_id != participant.family_id:
         raise NotFound
+    if not participant.is_head and case.participant_id != participant.id:
+        raise NotFound
     return case
+
+
+def visible_cases(participant):
+    """The cases listed for the participant: the whole family's for the head, else their own."""
+    return Case.of_family(participant.family_id, None if participant.is_head else participant.id)
 
 
 def facility_case(user, case_id):

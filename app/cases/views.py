@@ -66,7 +66,7 @@ def _not_found(error):
 def index():
     """My family's cases, newest first, with each one's state and next deadline."""
     me = _user().participant
-    return render("cases/index.html", cases=list(service.Case.of_family(me.family_id)), now=clock.now())
+    return render("cases/index.html", cases=list(service.visible_cases(me)), now=clock.now())
 
 
 def _case_form_choices(form, me, only_self=False):
@@ -120,7 +120,7 @@ def detail(case_id):
     """One case: both deadlines, the time left (htmx refreshes it), the timeline and what I can do."""
     user = _user()
     case = service.family_case(user.participant, case_id)
-    if case.participant_id != user.participant_id and not request.headers.get("HX-Request"):
+    if case.participant_id != user.participant_id and not wants_fragment():
         audit(user, "case_viewed", f"case:{case.id}", case.participant_id)
     return render("cases/detail.html", "cases/_clock.html", **_detail_context(case, user),
                   reply_form=ReplyForm(), rating_form=RatingForm(), reopen_form=ReopenForm(),

@@ -85,9 +85,13 @@ class Case(EncryptedData, BaseModel):
         return self.photos.split() if self.photos else []
 
     @classmethod
-    def of_family(cls, family_id, limit=50):
-        return (cls.select(cls, Participant).join(Participant, on=(cls.participant == Participant.id))
-                .where(cls.family == family_id).order_by(cls.opened_at.desc(), cls.id.desc()).limit(limit))
+    def of_family(cls, family_id, participant_id=None, limit=50):
+        """The family's cases (only `participant_id`'s when given), newest first."""
+        query = (cls.select(cls, Participant).join(Participant, on=(cls.participant == Participant.id))
+                 .where(cls.family == family_id))
+        if participant_id is not None:
+            query = query.where(cls.participant == participant_id)
+        return query.order_by(cls.opened_at.desc(), cls.id.desc()).limit(limit)
 
     @classmethod
     def of_facility(cls, facility_id, offset=0, limit=25):

@@ -14,7 +14,7 @@ from app.cases import service
 from app.core import clock
 from app.models import AuditLog, Case, CaseEvent, CasePause, Participant, User
 from app.rules import sla
-from tests.helpers import decoded, page, run_together, signed_in_client, transfer_size
+from tests.helpers import decoded, page, run_together, sign_in, signed_in_client, transfer_size
 
 BUDI_CARD, DEWI_CARD = "0001000000001", "0001000000002"
 HX = {"HX-Request": "true"}
@@ -236,6 +236,21 @@ def test_no_participant_reaches_another_familys_case_by_any_url(app, budi):
         assert budi.post(url, data={**data, "csrf_token": token}).status_code == 404
     listed = page(budi.get("/kasus")).find(id="kasus").get_text(" ")
     assert "Dewi" not in listed and "Budi Santoso" in listed
+
+
+def test_a_family_member_who_is_not_the_head_sees_only_their_own_cases(app, budi, uploads_dir):
+    with app.app_context():
+        siti = Participant.by_card("0001000000003")
+        siti_user = User(participant=siti, role="peserta")
+        siti_user.set_password("kopi-tubruk-99")
+        siti_user.save()
+    case_id = case_id_of(file(budi))
+    client = app.test_client()
+    assert sign_in(client, "0001000000003", "kopi-tubruk-99").status_code == 303
+    assert client.get(f"/kasus/{case_id}").status_code == 404
+    assert not page(client.get("/kasus")).find(id="kasus").find("a")
+    # the head sees the whole family's
+    assert page(budi.get("/kasus")).find(id="kasus").find("a", href=f"/kasus/{case_id}")
 
 
 # --- the officer's side, the pause, closing, rating, reopening ----------------------------------------
