@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.cases import service  # noqa: E402
-from app.core import clock, security  # noqa: E402
+from app.core import clock  # noqa: E402
 from app.core.db import db, is_sqlite  # noqa: E402
 from app.models import Case, Facility, Participant, Region  # noqa: E402
 from app.rules import sla  # noqa: E402

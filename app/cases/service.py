@@ -15,8 +15,8 @@ from peewee import IntegrityError, fn
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
-from app.core.labels import CASE_ANSWER_TEMPLATES, CASE_CATEGORY_LABELS  # noqa: F401
-from app.models import Case, CaseEvent, CasePause, CaseStatSnapshot, Facility, Participant, Region, User
+from app.core.labels import CASE_ANSWER_TEMPLATES
+from app.models import Case, CaseEvent, CasePause, CaseStatSnapshot, Facility, Region, User
 from app.rules import sla
 
 #: a claim of more than this is surely a typing error (Rp100 juta); Rp0 or less is no claim
@@ -514,13 +514,3 @@ def percent(met, late):
     measured = met + late
     return None if measured < SMALL else round(100 * met / measured)
 
-
-def chart_rows(figures, names, provinces=12):
-    """The bar chart rows of `figures`: by category, the top provinces, and ratings 1–5."""
-    by_category = sorted(figures["by_category"].items(), key=lambda item: (-item[1], item[0]))
-    by_province = sorted(figures["by_province"].items(), key=lambda item: (-item[1], item[0]))[:provinces]
-    return {
-        "category": [(str(CASE_CATEGORY_LABELS.get(code, code)), n) for code, n in by_category],
-        "province": [(names.get(code) or code or "?", n) for code, n in by_province],
-        "rating": [(str(k), figures["ratings"].get(str(k), 0)) for k in range(1, 6)],
-    }

@@ -326,7 +326,7 @@ def report():
     by_facility, by_region = service.top_problems(low, high)
     names = service.province_names(set(figures["by_province"]) | {code for code, _c, _n in by_region})
     return render("cases/report.html", start=start, end=end, f=figures, by_facility=by_facility,
-                  by_region=by_region, names=names, rows=service.chart_rows(figures, names),
+                  by_region=by_region, names=names, rows=chart_rows(figures, names),
                   percent=service.percent)
 
 
@@ -355,6 +355,17 @@ def report_csv():
     audit(_user(), "case_report_downloaded", "case_report", start=start, end=end)
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=laporan-kasus-{start}-{end}.csv"})
+
+
+def chart_rows(figures, names, provinces=12):
+    """The bar chart rows of `figures`: by category, the top provinces, and ratings 1–5."""
+    by_category = sorted(figures["by_category"].items(), key=lambda item: (-item[1], item[0]))
+    by_province = sorted(figures["by_province"].items(), key=lambda item: (-item[1], item[0]))[:provinces]
+    return {
+        "category": [(str(labels.CASE_CATEGORY_LABELS.get(code, code)), n) for code, n in by_category],
+        "province": [(names.get(code) or code or "?", n) for code, n in by_province],
+        "rating": [(str(k), figures["ratings"].get(str(k), 0)) for k in range(1, 6)],
+    }
 
 
 # --- facility staff ------------------------------------------------------------------------------
@@ -390,4 +401,4 @@ def dashboard():
     """Public figures of the last 90 days (no sign-in); below 5 cases a figure shows as "< 5"."""
     figures, computed_at = service.dashboard()
     return render("cases/dashboard.html", f=figures, computed_at=computed_at, days=service.DASHBOARD_DAYS,
-                  percent=service.percent, rows=service.chart_rows(figures, figures["province_names"]))
+                  percent=service.percent, rows=chart_rows(figures, figures["province_names"]))
