@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import create_app  # noqa: E402
 from app.cases import service  # noqa: E402
+from app.core.config import TestConfig  # noqa: E402
 from app.core import clock  # noqa: E402
 from app.core.db import db, is_sqlite  # noqa: E402
 from app.models import Case, Facility, Participant, Region  # noqa: E402
@@ -133,17 +135,24 @@ def main():
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the pages on the cases a previous run left (no wipe, no inserts)")
     args = parser.parse_args()
     if "bench" not in urlsplit(args.database_url).path.rsplit("/", 1)[-1]:
         parser.error(f"refusing {args.database_url}: the database name must contain 'bench'")
     rng = random.Random(args.seed)
     print(f"database: {args.database_url}")
-    app = build_app(args.database_url)
+    if args.reuse:
+        app = create_app(type("BenchConfig", (TestConfig,), {"DATABASE_URL": args.database_url}))
+    else:
+        app = build_app(args.database_url)
     with app.app_context(), db.connection_context():
         started = time.perf_counter()
-        add_cases(args.cases, rng)
-        db.execute_sql("ANALYZE")
-        print(f"added {args.cases:,} cases in {time.perf_counter() - started:.1f} s; "
+        if not args.reuse:
+            add_cases(args.cases, rng)
+            db.execute_sql("ANALYZE")
+        print(f"{'reused' if args.reuse else 'added'} {Case.select().count():,} cases "
+              f"in {time.perf_counter() - started:.1f} s; "
               f"{Case.select().where(Case.is_open == True).count():,} open")  # noqa: E712
         started = time.perf_counter()
         service.dashboard(refresh=True)
@@ -154,6 +163,8 @@ def main():
     public = app.test_client()
     n = args.requests
     print()
+    report("baseline: /tarif-iuran (anonymous)", time_get(public, ["/tarif-iuran"] * n))
+    report("baseline: /petugas/antrean-kerja", time_get(officer, ["/petugas/antrean-kerja"] * n))
     report("officer queue, first page", time_get(officer, ["/petugas/kasus"] * n))
     report("officer queue, page 20", time_get(officer, ["/petugas/kasus?hal=20"] * n))
     report("officer queue, escalated", time_get(officer, ["/petugas/kasus?eskalasi=1"] * n))
