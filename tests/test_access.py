@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from app import create_app
+from app.cases import service as cases_service
 from app.core import clock, demo, security, uploads
 from app.core.config import Config, TestConfig
 from app.core.db import db
@@ -127,6 +128,12 @@ def _change_request(person, by, kind, value, reason):
     return change
 
 
+def _case(person, by, facility, text):
+    case, _ = cases_service.file_case(by, person, "pengaduan", "pelayanan_faskes", text, facility,
+                                      images=[uploads.to_jpeg(png_bytes())])
+    return case
+
+
 def build_world():
     """Bookings, change requests with photos, payments with allocations, a REHAB plan, an auto-debit and
     registrations for both families (call inside an app context). Returns their ids."""
@@ -173,6 +180,9 @@ def build_world():
     AutoDebit.create(family=family_2, channel="BCA", account_hint="****9876", debit_day=20, created_by=dewi_user)
     AutoDebit.create(family=family_1, channel="BRI", account_hint="****1111", debit_day=5, created_by=budi_user)
 
+    budi_case = _case(budi, budi_user, cibinong, "Antre lama di puskesmas (keluarga 1).")
+    dewi_case = _case(dewi, dewi_user, coblong, "Agus Rahasia diminta membayar (keluarga 2).")
+
     review = Registration(token=f"{secrets.randbelow(10 ** 12):012d}", status="review", step="selesai",
                           flags=json.dumps([{"member": 0, "participant": agus.id}]))
     review.data = {"kk_number": "3273020202189999", "district": "32.73.02", "address": "Jl. Dago Uji No. 1",
@@ -212,6 +222,7 @@ def build_world():
         review_registration=review.id, done_token_2=done_2.token,
         budi_family=Participant.get_by_id(budi.id).family_id,
         faskes_user=User.get(User.username == "faskes").id,
+        budi_case=budi_case.id, dewi_case=dewi_case.id,
     )
 
 
@@ -291,6 +302,7 @@ def own_id(world, name, role):
         "visit_id": world.budi_visit,
         "reminder_id": world.budi_reminder,
         "card": "0001000000003",
+        "case_id": world.budi_case,  # Budi's complaint about Puskesmas Cibinong: his, its staff's, officers'
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -385,6 +397,11 @@ OVERRIDES = {
     "changes.contact": lambda w: {"phone": "081299990000"},
     "changes.new_request": lambda w: {"value": "17-08-1986", "reason": "Salah ketik di KK."},
     "changes.review": lambda w: {"decision": "setujui"},
+    "cases.new": lambda w: {"kind": "pengaduan", "category": "obat", "text": "Obat habis."},
+    "cases.review": lambda w: {"action": "jawab", "note": "Sedang kami periksa."},
+    "cases.reopen": lambda w: {"text": "Belum selesai."},
+    "cases.rate": lambda w: {"rating": "4"},
+    "cases.reply": lambda w: {"text": "Ini fotonya."},
     "registration.review": lambda w: {"decision": "setujui"},
     "officer.payment": lambda w: {"decision": "assign", "number": FAMILY_1_VA},
     "contributions.auto_debit": lambda w: {"bank": "BNI", "account": "1234567890", "debit_day": "20"},
@@ -419,6 +436,7 @@ WRITES_WITH_A_TOKEN = {
     "content.stop_announcement", "content.edit_page", "admin.editors",
     "accounts.activate", "officer.look_up", "accounts.issue_code", "officer.set_inactive", "admin.new_user",
     "admin.edit_user", "admin.user_code",
+    "cases.new", "cases.review", "cases.assign",
 }
 
 
@@ -519,7 +537,7 @@ EVERYONE_SIGNED_IN = tuple(ROLES)
 #: or a changed access rule, fails here until someone has looked at it.
 ACCESS_POLICY = {
     **dict.fromkeys(("main.home", "main.language", "main.healthz", "accounts.sign_in", "facilities.search",
-                     "facilities.detail", "tariffs.tariff", "tariffs.denda_calculator", "regions.picker",
+                     "facilities.detail", "tariffs.tariff", "tariffs.denda_calculator", "regions.picker", "cases.dashboard",
                      "registration.start", "registration.resume", "registration.family", "registration.members",
                      "registration.facility", "registration.check", "registration.done",
                      "api.payment_callback", "content.articles", "content.article", "content.article_image",
@@ -528,19 +546,22 @@ ACCESS_POLICY = {
                      "accounts.activate", "accounts.choose_password", "api.sms_delivery_report"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
-                     "changes.document"), EVERYONE_SIGNED_IN),
+                     "changes.document", "cases.photo"), EVERYONE_SIGNED_IN),
     **dict.fromkeys(("membership.status", "membership.card", "contributions.bill", "contributions.history", "contributions.receipt",
                      "contributions.rehab", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.index",
                      "queue.booking", "queue.cancel", "changes.index", "changes.contact", "changes.fktp",
                      "changes.care_class", "changes.new_request", "changes.request_detail",
                      "registration.add_member", "health.history", "health.visit", "inbox.index",
                      "inbox.message", "inbox.mark_read", "inbox.sms", "inbox.consent", "inbox.send_code",
-                     "inbox.verify"), ("peserta",)),
+                     "inbox.verify", "cases.index", "cases.new", "cases.detail", "cases.reply",
+                     "cases.rate", "cases.reopen"), ("peserta",)),
     **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
                      "staff.services", "health.patient_search", "health.record_visit", "health.icd10",
-                     "health.referral", "health.prb"), ("petugas_faskes",)),
+                     "health.referral", "health.prb", "cases.facility_cases", "cases.facility_case"),
+                    ("petugas_faskes",)),
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
-                     "changes.review", "officer.look_up", "officer.family", "officer.set_inactive"), OFFICER_ROLES),
+                     "changes.review", "officer.look_up", "officer.family", "officer.set_inactive", "cases.queue",
+                     "cases.review", "cases.assign", "cases.report", "cases.report_csv", "cases.phone"), OFFICER_ROLES),
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
     **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
                      "admin.user_code", "admin.editors"), ("admin",)),
@@ -608,6 +629,14 @@ FOREIGN = {
                         ("peserta_lunas", {"participant_id": "budi"})],
     "changes.request_detail": [("peserta", {"request_id": "agus_request"}),
                                ("peserta_lunas", {"request_id": "budi_request"})],
+    "cases.detail": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
+    "cases.reply": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
+    "cases.rate": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
+    "cases.reopen": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
+    "cases.photo": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"}),
+                    ("fasilitator", {"case_id": "budi_case"}), ("petugas_faskes", {"case_id": "dewi_case"}),
+                    ("petugas_faskes", {"case_id": "budi_case"})],  # not shared with the facility
+    "cases.facility_case": [("petugas_faskes", {"case_id": "dewi_case"})],
     "changes.document": [("peserta", {"request_id": "agus_request"}),
                          ("peserta_lunas", {"request_id": "budi_request"}),
                          ("fasilitator", {"request_id": "budi_request"}),

@@ -145,6 +145,9 @@ DECLARED_PREFIX = {
     "content": ("/artikel", "/informasi", "/cari", "/petugas/konten"),
     # a participant's own history; facility staff record visits among their other /faskes-saya pages
     "health": ("/riwayat", "/faskes-saya/pasien", "/faskes-saya/icd10"),
+    # a participant's cases; officers and facility staff work them among their other pages; the
+    # public dashboard is named for what it shows
+    "cases": ("/kasus", "/petugas/kasus", "/faskes-saya/kasus", "/dasbor-layanan"),
 }
 OUTSIDE_PREFIX = {
     "/masuk", "/keluar",  # sign-in and sign-out: the two words every page links to

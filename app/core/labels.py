@@ -97,6 +97,16 @@ ACTION_LABELS = {
     "inactive_status_cleared": _l("Status nonaktif lain dicabut petugas"),
     "staff_created": _l("Akun petugas dibuat"),
     "staff_updated": _l("Akun petugas diubah"),
+    "case_filed": _l("Pengaduan atau klaim dikirim"),
+    "case_viewed": _l("Pengaduan atau klaim dibuka"),
+    "case_photo_viewed": _l("Foto pengaduan atau klaim dilihat"),
+    "case_updated": _l("Pengaduan atau klaim ditangani petugas"),
+    "case_assigned": _l("Pengaduan atau klaim ditugaskan ke petugas"),
+    "case_replied": _l("Informasi tambahan dikirim untuk pengaduan"),
+    "case_rated": _l("Jawaban pengaduan dinilai"),
+    "case_reopened": _l("Pengaduan dibuka kembali"),
+    "case_report_downloaded": _l("Laporan pengaduan diunduh"),
+    "case_caller_found": _l("Data peserta dibuka petugas untuk mencatat pengaduan telepon 165"),
 }
 
 
@@ -288,6 +298,88 @@ SMS_STATE_LABELS = {
     "failed": _l("gagal"),
 }
 
+# --- cases (pengaduan, informasi, konsultasi, klaim) -----------------------------------------------
+
+CASE_KIND_LABELS = {
+    "pengaduan": _l("Pengaduan"),
+    "informasi": _l("Permintaan informasi"),
+    "konsultasi": _l("Konsultasi"),
+    "klaim": _l("Klaim penggantian biaya"),
+}
+CASE_CATEGORY_LABELS = {
+    "kepesertaan": _l("Kepesertaan"),
+    "iuran": _l("Iuran"),
+    "pelayanan_faskes": _l("Pelayanan di faskes"),
+    "obat": _l("Obat"),
+    "rujukan": _l("Rujukan"),
+    "diminta_membayar": _l("Diminta membayar"),
+    "administrasi": _l("Administrasi"),
+    "lainnya": _l("Lainnya"),
+}
+CASE_STATE_LABELS = {
+    "diterima": _l("Diterima, menunggu tanggapan"),
+    "ditanggapi": _l("Sudah ditanggapi"),
+    "diproses": _l("Sedang diproses"),
+    "menunggu_peserta": _l("Menunggu jawaban peserta"),
+    "selesai": _l("Selesai"),
+    "ditolak": _l("Ditolak"),
+    "diajukan": _l("Diajukan, menunggu verifikasi"),
+    "diverifikasi": _l("Sedang diverifikasi"),
+    "disetujui": _l("Disetujui, menunggu dibayar"),
+    "dibayar": _l("Sudah dibayar"),
+}
+CASE_CHANNEL_LABELS = {
+    "web": _l("Situs web"),
+    "kiosk": _l("Anjungan di puskesmas"),
+    "facilitator": _l("Lewat fasilitator desa"),
+    "sms": _l("SMS"),
+    "phone_165": _l("Telepon 165 (dicatat petugas)"),
+}
+#: what happened at each step of a case's timeline
+CASE_EVENT_LABELS = {
+    "dibuat": _l("Dikirim"),
+    "jawab": _l("Dijawab petugas"),
+    "proses": _l("Diproses petugas"),
+    "verifikasi": _l("Diverifikasi petugas"),
+    "minta_info": _l("Petugas meminta informasi tambahan"),
+    "info_dikirim": _l("Informasi tambahan dikirim"),
+    "eskalasi": _l("Diteruskan ke atasan"),
+    "tugaskan": _l("Ditugaskan ke petugas"),
+    "selesai": _l("Ditutup: selesai"),
+    "tolak": _l("Ditutup: ditolak"),
+    "setujui": _l("Klaim disetujui"),
+    "bayar": _l("Klaim dibayar"),
+    "buka_lagi": _l("Dibuka kembali oleh peserta"),
+    "nilai": _l("Jawaban dinilai"),
+    "bagikan": _l("Identitas pelapor dibagikan ke faskes"),
+}
+#: the officer's actions on a case, as offered in the form
+CASE_ACTION_LABELS = {
+    "jawab": _l("Jawab (tanggapan pertama)"),
+    "proses": _l("Tandai sedang diproses"),
+    "verifikasi": _l("Tandai sudah diverifikasi"),
+    "minta_info": _l("Minta informasi tambahan ke peserta (jam berhenti)"),
+    "eskalasi": _l("Teruskan ke atasan (eskalasi)"),
+    "selesai": _l("Tutup: selesai"),
+    "tolak": _l("Tutup: tolak"),
+    "setujui": _l("Setujui klaim dengan jumlah"),
+    "bayar": _l("Tandai klaim sudah dibayar"),
+    "bagikan": _l("Bagikan identitas pelapor ke faskes"),
+}
+TIME_UNIT_LABELS = {"hari": _l("hari"), "jam": _l("jam"), "menit": _l("menit")}
+#: ready answers an officer starts from (the text can be changed before sending)
+CASE_ANSWER_TEMPLATES = {
+    "diterima": _l("Terima kasih. Laporan Anda sudah kami terima dan sedang kami periksa. "
+                   "Kami akan mengabari Anda di halaman ini."),
+    "hubungi_faskes": _l("Kami sudah menghubungi faskes yang Anda sebut dan meminta penjelasan. "
+                         "Kami kabari lagi paling lambat pada batas waktu di halaman ini."),
+    "iuran": _l("Pembayaran iuran Anda sudah kami periksa. Status kepesertaan terbaru ada di menu "
+                "Status kepesertaan."),
+    "tidak_boleh_bayar": _l("Peserta JKN tidak boleh dimintai biaya untuk layanan yang dijamin. "
+                            "Simpan kuitansinya; biaya yang sudah dibayar dapat diklaim."),
+    "dokumen": _l("Mohon kirim foto kuitansi atau surat keterangan dari faskes agar bisa kami periksa."),
+}
+
 #: the tables templates use by these names
 TEMPLATE_GLOBALS = dict(
     role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
@@ -297,4 +389,7 @@ TEMPLATE_GLOBALS = dict(
     announcement_state_labels=ANNOUNCEMENT_STATE_LABELS, page_labels=PAGE_LABELS,
     service_type_labels=SERVICE_TYPE_LABELS, prb_condition_labels=PRB_CONDITION_LABELS,
     reminder_labels=REMINDER_LABELS, sms_state_labels=SMS_STATE_LABELS,
+    case_kind_labels=CASE_KIND_LABELS, case_category_labels=CASE_CATEGORY_LABELS,
+    case_state_labels=CASE_STATE_LABELS, case_channel_labels=CASE_CHANNEL_LABELS,
+    case_event_labels=CASE_EVENT_LABELS, time_unit_labels=TIME_UNIT_LABELS,
 )

@@ -24,11 +24,14 @@ MENU = (
     (_l("Antrean online"), "queue.index", PESERTA),
     (_l("Riwayat pelayanan"), "health.history", PESERTA),
     (_l("Pesan"), "inbox.index", PESERTA),
+    (_l("Pengaduan dan klaim"), "cases.index", PESERTA),
     (_l("Antrean hari ini"), "staff.board", FASKES),
     (_l("Cari pasien"), "health.patient_search", FASKES),
     (_l("Antrean kerja"), "officer.queue", BPJS),
     (_l("Cari peserta"), "officer.look_up", BPJS),
     (_l("Kode sekali pakai"), "accounts.issue_code", REGISTRARS),
+    (_l("Pengaduan dan klaim"), "cases.queue", BPJS),
+    (_l("Pengaduan tentang faskes"), "cases.facility_cases", FASKES),
     (_l("Pembayaran belum cocok"), "officer.payments", BPJS),
     (_l("Akun petugas"), "admin.users", ADMIN),
     (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
@@ -43,6 +46,7 @@ MENU = (
     (_l("Hak, manfaat dan prosedur"), "content.pages", EVERYONE),
     (_l("Penyuntingan"), "content.desk", EDITORS),
     (_l("Hak penyunting"), "admin.editors", ("admin",)),
+    (_l("Dasbor layanan"), "cases.dashboard", EVERYONE),
     (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 

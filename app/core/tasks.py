@@ -103,6 +103,14 @@ def run_send_sms():
     return outbox.send_due()
 
 
+def run_refresh_case_dashboard():
+    """Recompute the public service dashboard's figures: how many cases they count."""
+    from app.cases import reports
+
+    figures, _ = reports.dashboard(refresh=True)
+    return figures["total"]
+
+
 @huey.periodic_task(crontab(hour="17", minute="5"), retries=3, retry_delay=600)
 @in_app
 def daily_reminders():
@@ -125,6 +133,12 @@ def purge_drafts():
 @in_app
 def send_sms():
     return run_send_sms()
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+@in_app
+def refresh_case_dashboard():
+    return run_refresh_case_dashboard()
 
 
 @huey.task(retries=2, retry_delay=30)

@@ -14,6 +14,7 @@ from app.models.accounts import (  # noqa: F401
     User,
 )
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
+from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
 from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
 from app.models.contributions import (  # noqa: F401
@@ -39,4 +40,5 @@ MODELS = (
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
+    Case, CaseEvent, CasePause, CaseStatSnapshot,
 )

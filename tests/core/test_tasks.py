@@ -21,7 +21,7 @@ def immediate():
 
 def test_the_daily_jobs_are_periodic_tasks():
     names = {task.__name__ for task in tasks.huey._registry._periodic_tasks}
-    assert {"daily_reminders", "apply_credit", "purge_drafts", "send_sms"} <= names
+    assert {"daily_reminders", "apply_credit", "purge_drafts", "send_sms", "refresh_case_dashboard"} <= names
 
 
 def test_purge_drafts_runs_through_the_queue(app, immediate):
@@ -62,3 +62,13 @@ def test_with_redis_url_the_same_tasks_use_redis():
     assert result.get() == 5
     queue.flush()
     assert type(tasks.make_huey(None)).__name__ == "SqliteHuey"
+
+
+def test_the_case_dashboard_is_refreshed_through_the_queue(app, immediate):
+    from app.models import CaseStatSnapshot
+
+    with app.app_context():
+        CaseStatSnapshot.delete().execute()
+        tasks.refresh_case_dashboard()  # immediate mode: runs now, in this process
+        snapshot = CaseStatSnapshot.get()
+        assert (clock.now() - snapshot.computed_at).total_seconds() < 60

@@ -1,0 +1,164 @@
+"""Kasus: complaints (pengaduan), information requests, consultations and claims (klaim), their
+timeline and the precomputed figures of the public service dashboard (SPEC §2.4, §2.5).
+
+The SLA rules live in app/rules/sla.py; the deadlines it computes are stored here (naive UTC, as
+every timestamp) so the officer queue can sort by them with an index.
+"""
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+from app.core import clock, security
+from app.models.accounts import User
+from app.models.base import BaseModel, EncryptedData
+from app.models.facilities import Facility
+from app.models.membership import Family, Participant
+
+
+class Case(EncryptedData, BaseModel):
+    """One case. `data` (encrypted: it may describe an illness) holds {"text": …}.
+
+    due_at is the next deadline still running — the first response while none was given, else the
+    resolution — and None once closed or while the clock is paused (waiting for the participant).
+    visit_id will point at the visit the case is about (a foreign key once visits exist).
+    """
+
+    CHANNELS = ("web", "kiosk", "facilitator", "sms", "phone_165")
+    MAX_PHOTOS = 3
+    ENCRYPTION_FIELD = "case"
+
+    kind = CharField(max_length=12)
+    category = CharField(max_length=20)
+    state = CharField(max_length=20)
+    channel = CharField(max_length=12, default="web")
+    participant = ForeignKeyField(Participant, backref="cases")
+    family = ForeignKeyField(Family, backref="cases")
+    created_by = ForeignKeyField(User, null=True)
+    facility = ForeignKeyField(Facility, null=True, backref="cases")
+    visit_id = IntegerField(null=True)
+    data_encrypted = TextField(default="")
+    claim_amount = IntegerField(null=True)
+    approved_amount = IntegerField(null=True)
+    photos = CharField(max_length=120, default="")  # stored upload names, space-separated
+    request_key = CharField(max_length=40, null=True, unique=True)
+    province_code = CharField(max_length=2, default="")
+    regency_code = CharField(max_length=5, default="")
+    opened_at = DateTimeField(default=clock.now)
+    #: when the resolution clock started: opened_at, or the last reopening
+    clock_start = DateTimeField(default=clock.now)
+    first_response_due = DateTimeField(null=True)
+    first_response_at = DateTimeField(null=True)
+    first_response_seconds = IntegerField(null=True)  # for the median without date arithmetic in SQL
+    resolution_due = DateTimeField()
+    paused_since = DateTimeField(null=True)
+    due_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    is_open = BooleanField(default=True)
+    assigned_to = ForeignKeyField(User, null=True, backref="assigned_cases")
+    escalated = BooleanField(default=False)
+    share_identity = BooleanField(default=False)  # the facility may see who complained
+    rating = SmallIntegerField(null=True)
+    rated_at = DateTimeField(null=True)
+    reopen_count = SmallIntegerField(default=0)
+
+    class Meta:
+        table_name = "service_case"  # CASE is an SQL keyword
+        indexes = (
+            (("is_open", "due_at"), False),
+            (("family", "opened_at"), False),
+            (("facility", "opened_at"), False),
+            (("opened_at",), False),
+        )
+
+    @property
+    def text(self):
+        return self.data.get("text", "")
+
+    @property
+    def photo_names(self):
+        return self.photos.split() if self.photos else []
+
+    @classmethod
+    def of_family(cls, family_id, participant_id=None, limit=50):
+        """The family's cases (only `participant_id`'s when given), newest first."""
+        query = (cls.select(cls, Participant).join(Participant, on=(cls.participant == Participant.id))
+                 .where(cls.family == family_id))
+        if participant_id is not None:
+            query = query.where(cls.participant == participant_id)
+        return query.order_by(cls.opened_at.desc(), cls.id.desc()).limit(limit)
+
+    @classmethod
+    def of_facility(cls, facility_id, offset=0, limit=25):
+        return (cls.select().where(cls.facility == facility_id)
+                .order_by(cls.opened_at.desc(), cls.id.desc()).offset(offset).limit(limit))
+
+    @classmethod
+    def open_queue(cls, offset=0, limit=25, assigned_to=None, escalated=False):
+        """Open cases by their next deadline, soonest (or most overdue) first; paused ones last."""
+        query = cls.select().where(cls.is_open == True)  # noqa: E712  (SQL)
+        if assigned_to is not None:
+            query = query.where(cls.assigned_to == assigned_to)
+        if escalated:
+            query = query.where(cls.escalated == True)  # noqa: E712
+        return query.order_by(cls.due_at.asc(nulls="LAST"), cls.id).offset(offset).limit(limit)
+
+    @classmethod
+    def by_key(cls, request_key):
+        return cls.get_or_none(cls.request_key == request_key) if request_key else None
+
+
+class CaseEvent(BaseModel):
+    """Riwayat kasus: each step — who, when, from which state to which, and why (encrypted note)."""
+
+    case = ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    at = DateTimeField(default=clock.now)
+    actor = ForeignKeyField(User, null=True)
+    action = CharField(max_length=20)
+    from_state = CharField(max_length=20, default="")
+    to_state = CharField(max_length=20, default="")
+    note_encrypted = TextField(default="")
+
+    class Meta:
+        table_name = "case_event"
+        indexes = ((("case", "at"), False),)
+
+    @property
+    def note(self):
+        return security.decrypt(self.note_encrypted, "case_event") if self.note_encrypted else ""
+
+    @note.setter
+    def note(self, value):
+        self.note_encrypted = security.encrypt(value, "case_event") if value else ""
+
+    @classmethod
+    def timeline(cls, case_id):
+        return cls.select().where(cls.case == case_id).order_by(cls.at, cls.id)
+
+
+class CasePause(BaseModel):
+    """A time the clock stood still while the case waited for the participant (ended_at None: still)."""
+
+    case = ForeignKeyField(Case, backref="pauses", on_delete="CASCADE")
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "case_pause"
+        indexes = ((("case", "started_at"), False),)
+
+
+class CaseStatSnapshot(BaseModel):
+    """Precomputed figures (JSON) for the public dashboard, with when they were computed."""
+
+    key = CharField(max_length=40, unique=True)
+    computed_at = DateTimeField()
+    payload = TextField()
+
+    class Meta:
+        table_name = "case_stat_snapshot"
