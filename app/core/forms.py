@@ -58,3 +58,12 @@ PASSWORD_ERRORS = {
 }
 REQUIRED = _l("Wajib diisi.")
 #: One message for unknown account, wrong password and locked account (no enumeration).
+
+
+#: what is wrong with an uploaded document photo (app/core/uploads.py codes); %(mb)d: the limit
+UPLOAD_ERRORS = {
+    "missing": _l("Lampirkan foto dokumen (KTP, KK, atau akta kelahiran)."),
+    "too_large": _l("Foto terlalu besar: maksimal %(mb)d MB. Kirim foto yang lebih kecil."),
+    "not_image": _l("Berkas ini bukan foto JPEG atau PNG. Kirim foto dokumen."),
+    "dimensions": _l("Ukuran gambar terlalu besar. Kirim foto dengan resolusi lebih kecil."),
+}

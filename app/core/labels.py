@@ -39,6 +39,11 @@ ACTION_LABELS = {
     "change_request_approved": _l("Permintaan perubahan data disetujui"),
     "change_request_rejected": _l("Permintaan perubahan data ditolak"),
     "member_added": _l("Anggota keluarga ditambahkan"),
+    "member_addition_requested": _l("Anggota baru dikirim untuk diperiksa petugas"),
+    "member_addition_approved": _l("Anggota baru disetujui petugas"),
+    "member_addition_rejected": _l("Anggota baru ditolak petugas"),
+    "member_addition_viewed": _l("Permintaan anggota baru dibuka petugas"),
+    "member_addition_document_viewed": _l("Foto dokumen anggota baru dibuka petugas"),
     "participant_registered": _l("Terdaftar sebagai peserta"),
     "registration_completed": _l("Pendaftaran selesai"),
     "registration_viewed": _l("Pendaftaran dibuka petugas"),
@@ -105,6 +110,12 @@ FIELD_LABELS = {
     "fktp": _l("Faskes tingkat pertama"),
     "care_class": _l("Kelas rawat"),
     "segment": _l("Segmen"),
+}
+#: why a member a family adds waits for an officer (app/rules/membership.addition_review_reasons)
+ADDITION_REASON_LABELS = {
+    "not_child": _l("Hubungannya bukan anak"),
+    "many_at_once": _l("Lebih dari dua anggota baru dalam 30 hari"),
+    "nik_birth_date": _l("Tanggal lahir berbeda dengan yang tertulis di NIK"),
 }
 REQUEST_STATUS_LABELS = {
     "menunggu": _l("Menunggu keputusan petugas"),
@@ -184,5 +195,6 @@ UNMATCHED_REASONS = {
 TEMPLATE_GLOBALS = dict(
     role_labels=ROLE_LABELS, relationship_labels=RELATIONSHIP_LABELS, action_labels=ACTION_LABELS,
     status_labels=STATUS_LABELS, change_kind_labels=CHANGE_KIND_LABELS, segment_labels=SEGMENT_LABELS,
-    inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS,
+    inactive_reasons=INACTIVE_REASONS, sex_labels=SEX_LABELS, request_status_labels=REQUEST_STATUS_LABELS,
+    addition_reason_labels=ADDITION_REASON_LABELS,
 )

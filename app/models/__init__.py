@@ -19,10 +19,11 @@ from app.models.facilities import BedAvailability, Facility, FacilityService, Op
 from app.models.membership import Family, Participant  # noqa: F401
 from app.models.queue import Booking, Poli, PoliDay, Referral  # noqa: F401
 from app.models.regions import Region, RegionChoice  # noqa: F401
-from app.models.registration import Registration  # noqa: F401
+from app.models.registration import MemberAddition, Registration  # noqa: F401
 
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
+    MemberAddition,
 )

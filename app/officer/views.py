@@ -19,7 +19,7 @@ from app.core.db import parse_id
 from app.core.formatting import rupiah
 from app.core.labels import PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import ChangeRequest, Payment, Registration
+from app.models import ChangeRequest, MemberAddition, Payment, Registration
 from app.officer import bp
 
 
@@ -29,6 +29,7 @@ def queue():
     """Everything waiting for an officer's decision, oldest first (bounded: the first 50 of each)."""
     return render("officer/queue.html",
                   registrations=Registration.awaiting_review().limit(50),
+                  additions=MemberAddition.awaiting_review().limit(50),
                   requests=ChangeRequest.awaiting_decision().limit(50))
 
 

@@ -4,23 +4,24 @@ the head of a family, and the officer's review of a registration flagged as a po
 Who may open a draft: the browser that started or resumed it (its id in the session), or the staff
 member who started it. Every page here may show personal data: none is cached (no-store).
 """
-from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import clock
+from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.auth import public, roles
 from app.core.extensions import limiter
 from app.core.formatting import rupiah
 from app.core.rendering import render, wants_fragment
-from app.models import Facility, Participant, Region, RegionChoice, Registration
+from app.models import Facility, MemberAddition, Participant, Region, RegionChoice, Registration
 from app.registration import bp
 from app.registration import service as workflow
 from app.registration.forms import (
     MESSAGES,
     NIK_WARNINGS,
     AddMemberForm,
+    AdditionDecisionForm,
     ConfirmForm,
     FacilityForm,
     FamilyForm,
@@ -408,46 +409,119 @@ def review(registration_id):
 
 # --- tambah anggota --------------------------------------------------------------------------------
 
-@bp.route("/tambah-anggota", methods=["GET", "POST"])
+def _add_member_page(family, form, status=200, **context):
+    response = render("registration/add_member.html", "registration/_add_member.html", form=form,
+                      family=family, allowed=family.segment in contributions.FAMILY_VA,
+                      pending=workflow.pending_members(family), **context)
+    return response, status
+
+
+def _head():
+    """The signed-in head of a family, or None (only the head adds members)."""
+    me = current_user.participant
+    return me if me.is_head else None
+
+
+@bp.get("/tambah-anggota")
 @roles("peserta")
 def add_member():
-    """The head of a family adds a member (a newborn within 28 days of birth)."""
-    me = current_user.participant
-    if not me.is_head:
+    """The form by which the head of a family adds a member (a newborn within 28 days of birth)."""
+    if _head() is None:
         return render("registration/add_member.html", "registration/_add_member.html", not_head=True), 403
-    family, today = me.family, clock.today()
-    form = AddMemberForm(formdata=request.form if request.method == "POST" else None)
-    warnings, days_late = {}, 0
-    allowed = family.segment in contributions.FAMILY_VA
-    if allowed and request.method == "POST" and _validated(form, today, warnings):
-        member = form.member()
-        days_late = workflow.newborn_days_late(family, member, today)
-        existing = workflow.family_members(family)
-        found = workflow.new_member_problems(existing, member, today)
-        if any(m["nik"] == member["nik"] for m in existing):
-            found = [("nik", "nik_in_family")] + [f for f in found if f[1] != "duplicate_nik"]
-        elif workflow.nik_registered(member["nik"]):
-            found.insert(0, ("nik", "nik_registered"))
-        for field, code in found:
+    return _add_member_page(current_user.participant.family, AddMemberForm(formdata=None), warnings={})
+
+
+@bp.post("/tambah-anggota")
+@roles("peserta")
+@limiter.limit("30 per hour", deduct_when=lambda response: response.status_code != 200)
+def add_member_send():
+    """Check the member like the office would; add them at once, or send them to an officer."""
+    if _head() is None:
+        return render("registration/add_member.html", "registration/_add_member.html", not_head=True), 403
+    family, today = current_user.participant.family, clock.today()
+    form, warnings = AddMemberForm(), {}
+    if family.segment not in contributions.FAMILY_VA or not _validated(form, today, warnings):
+        return _add_member_page(family, form, warnings=warnings)
+    member = form.member()
+    days_late = workflow.newborn_days_late(family, member, today)
+    form_errors = _show_problems(form, workflow.addition_problems(family, member, today))
+    if days_late and not form.confirm_late.data:
+        add_error(form.confirm_late, _("Centang kotak ini untuk menyatakan Anda sudah membaca keterangan di atas."))
+    if not form.errors and not form_errors:
+        try:
+            addition = workflow.request_addition(family, member, form.image, _actor(), today)
+        except workflow.RegistrationError as refused:
+            form_errors = _show_problems(form, [(refused.step, refused.code)])
+        else:
+            _flash_addition(addition, family, warnings, today)
+            return _go("membership.status")
+    return _add_member_page(family, form, warnings=warnings, days_late=days_late, form_errors=form_errors)
+
+
+def _show_problems(form, problems):
+    """Each problem next to its field; those of the whole form returned as messages."""
+    messages = []
+    for field, code in problems:
+        if field:
             add_error(getattr(form, field), MESSAGES[code])
-        if days_late and not form.confirm_late.data:
-            add_error(form.confirm_late,
-                      _("Centang kotak ini untuk menyatakan Anda sudah membaca keterangan di atas."))
-        if not form.errors:
-            try:
-                participant = workflow.add_member(family, member, _actor(), today)
-            except workflow.RegistrationError:
-                add_error(form.nik, MESSAGES["nik_registered"])
-            else:
-                message = _("%(name)s sudah ditambahkan. Nomor kartu JKN: %(card)s.",
-                            name=participant.name, card=participant.card_number)
-                due = family.monthly_due(today)
-                if due:
-                    message += " " + _("Iuran keluarga mulai bulan ini %(amount)s per bulan.",
-                                       amount=rupiah(due))
-                flash(message, "info")
-                for warning in warnings.values():
-                    flash(warning, "info")
-                return _go("membership.status")
-    return render("registration/add_member.html", "registration/_add_member.html", form=form, family=family,
-                  allowed=allowed, warnings=warnings, days_late=days_late)
+        else:
+            messages.append(MESSAGES[code])
+    return messages
+
+
+def _flash_addition(addition, family, warnings, today):
+    name = addition.data["name"]
+    if addition.status == "menunggu":
+        flash(_("Data %(name)s sudah dikirim dan menunggu pemeriksaan petugas BPJS. Iuran tidak berubah "
+                "sebelum disetujui.", name=name), "info")
+        return
+    message = _("%(name)s sudah ditambahkan. Nomor kartu JKN: %(card)s.",
+                name=name, card=addition.participant.card_number)
+    due = family.monthly_due(today)
+    if due:
+        message += " " + _("Iuran keluarga mulai bulan ini %(amount)s per bulan.", amount=rupiah(due))
+    flash(message, "info")
+    for warning in warnings.values():
+        flash(warning, "info")
+
+
+# --- officer: members waiting to be added ----------------------------------------------------------
+
+def _addition(addition_id):
+    return MemberAddition.get_or_none(MemberAddition.id == addition_id) or abort(404)
+
+
+@bp.route("/petugas/anggota-baru/<int:addition_id>", methods=["GET", "POST"])
+@roles("petugas_bpjs", "admin")
+def review_addition(addition_id):
+    """A member a family asked to add that needs an officer: who, why, the document, one decision."""
+    addition, officer = _addition(addition_id), _actor()
+    form, error = AdditionDecisionForm(), None
+    if request.method == "POST" and addition.status != "menunggu":
+        error = MESSAGES["decided"]
+    elif form.validate_on_submit():
+        try:
+            workflow.decide_addition(officer, addition.id, form.decision.data == "setujui",
+                                     (form.reason.data or "").strip(), clock.today())
+        except workflow.RegistrationError as refused:
+            error = MESSAGES[refused.code]
+        else:
+            flash(_("Keputusan disimpan."), "info")
+            return _go("officer.queue")
+    audit(officer, "member_addition_viewed", f"member_addition:{addition.id}", addition.family.head())
+    member = workflow.members_of({"members": [addition.data]})[0]
+    return render("registration/review_addition.html", addition=addition, form=form, error=error,
+                  member=member, masked_nik=identity.mask_nik(member["nik"]),
+                  family_rows=workflow.family_members(addition.family))
+
+
+@bp.get("/petugas/anggota-baru/<int:addition_id>/dokumen")
+@roles("petugas_bpjs", "admin")
+def addition_document(addition_id):
+    """The birth letter or akta photo, to officers only (never cached)."""
+    addition = _addition(addition_id)
+    path = uploads.path_of(addition.document) or abort(404)
+    audit(_actor(), "member_addition_document_viewed", f"member_addition:{addition.id}", addition.family.head())
+    response = send_file(path, mimetype="image/jpeg", conditional=False, etag=False, max_age=None)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,11 +1,13 @@
 """Pendaftaran peserta baru (JS off and htmx), resume after a dropped connection, de-duplication,
 bad input, the officer's review, and tambah anggota — as the people using them meet them."""
+import io
 import json
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from app.contributions.va import LocalVaIssuer
 from app.core import clock, security
@@ -675,8 +677,17 @@ def test_a_draft_in_progress_is_not_shown_to_officers(app, client):
 
 # --- tambah anggota --------------------------------------------------------------------------------
 
-def add_to_family(client, member, **extra):
-    return client.post("/tambah-anggota", data={"csrf_token": token_of(client), **member, **extra})
+def birth_letter():
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (240, 240, 230)).save(out, "PNG")
+    return (io.BytesIO(out.getvalue()), "surat-lahir.png")
+
+
+def add_to_family(client, member, headers=None, document=True, **extra):
+    data = {"csrf_token": token_of(client), **member, **extra}
+    if document:
+        data["document"] = birth_letter()
+    return client.post("/tambah-anggota", data=data, headers=headers, content_type="multipart/form-data")
 
 
 def baby(days_old, sex="P"):
@@ -770,7 +781,7 @@ def test_add_member_htmx_fragment(app):
     client = signed_in_client(app, "peserta")
     html = page(client.get("/tambah-anggota", headers=HX))
     assert html.html is None and html.find()["id"] == "add-member"
-    moved = client.post("/tambah-anggota", headers=HX, data={"csrf_token": token_of(client), **baby(10)})
+    moved = add_to_family(client, baby(10), headers=HX)
     assert moved.headers["HX-Redirect"] == "/kepesertaan"
 
 
@@ -784,7 +795,7 @@ def test_only_the_head_adds_members(app, client):
     assert refused.status_code == 403
     assert "Hanya kepala keluarga yang bisa menambah anggota." in page(refused).main.get_text()
     assert page(refused).find("form", id="member") is None
-    assert wife.post("/tambah-anggota", data={"csrf_token": token_of(wife), **baby(10)}).status_code == 403
+    assert add_to_family(wife, baby(10)).status_code == 403
     assert client.get("/tambah-anggota").headers["Location"].startswith("/masuk")
     assert signed_in_client(app, "fasilitator").get("/tambah-anggota").status_code == 403
     with app.app_context():
