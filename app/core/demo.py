@@ -29,7 +29,7 @@ from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
 #: areas with a demo.py, seeded in this order after the families, facilities and accounts above
-DEMO_AREAS = ()
+DEMO_AREAS = ("registration",)
 REFERRAL_DAYS = 90  # a referral to a hospital is valid 90 days (SPEC §3)
 
 FACILITIES = (
@@ -129,7 +129,7 @@ def _pay_monthly(family, first, last):
     for month in contributions.months_from(first, last):
         amount = family.monthly_due(month)
         payment = Payment.create(family=family, va_number=family.va_number, amount=amount,
-                                 channel="demo", reference=f"DEMO-{family.kk_number}-{month:%Y%m}",
+                                 channel="demo", reference=f"DEMO-F{family.id}-{month:%Y%m}",
                                  paid_at=datetime(month.year, month.month, 5, 3, 0))
         Allocation.create(payment=payment, family=family, month=month, amount=amount)
         count += 1
