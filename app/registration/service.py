@@ -123,6 +123,45 @@ def save_draft(registration, actor, step, change, today):
     return locked
 
 
+# --- the member step ------------------------------------------------------------------------------
+
+def add_draft_member(registration, actor, member, today):
+    """Add one member to the draft. Returns [(field, code)] that refuse it (nothing is saved then);
+    [] once saved. Raises RegistrationError("not_draft") for a draft already sent."""
+    members = members_of(registration.data)
+    found = new_member_problems(members, member, today)
+    if nik_registered(member["nik"]):
+        found.insert(0, ("nik", "nik_registered"))
+    if len(members) >= MAX_MEMBERS:
+        found.append((None, "too_many"))
+    if not found:
+        save_draft(registration, actor, "anggota",
+                   lambda draft: draft.setdefault("members", []).append(stored_member(member)), today)
+    return found
+
+
+def remove_draft_member(registration, actor, index, today):
+    """Remove the member at `index` (text from the form; anything else changes nothing)."""
+    if not (identity.is_digits(index or "") and len(index) < 4):
+        return
+
+    def change(draft):
+        if int(index) < len(draft.get("members", [])):
+            del draft["members"][int(index)]
+    save_draft(registration, actor, "anggota", change, today)
+
+
+def finish_members(registration, actor, today):
+    """Close the member step: None when the members pass the checks together, else the first
+    problem as (index or None, code)."""
+    members = members_of(registration.data)
+    problems = membership.member_problems(members, today) if members else [(None, "", "no_members")]
+    if problems:
+        return problems[0][0], problems[0][2]
+    save_draft(registration, actor, "anggota", lambda draft: None, today)
+    return None
+
+
 # --- checks ------------------------------------------------------------------------------------
 
 def kk_registered(kk_number):

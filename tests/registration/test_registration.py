@@ -62,7 +62,7 @@ def save_family(client, base, kk=KK, region=CIBINONG, **extra):
 
 
 def add(client, base, member, headers=None):
-    return post(client, f"{base}/anggota", headers=headers, tambah="1", **member)
+    return post(client, f"{base}/anggota/tambah", headers=headers, **member)
 
 
 def facility_id(app, code):
@@ -90,7 +90,7 @@ def draft_up_to(app, client, step, members=(HEAD, WIFE, CHILD), region=CIBINONG,
         assert response.status_code == 303, error_texts(response)
     if step == "anggota":
         return base
-    assert post(client, f"{base}/anggota", lanjut="1").status_code == 303
+    assert post(client, f"{base}/anggota/lanjut").status_code == 303
     if step == "faskes":
         return base
     code = "DEMO-PKM-3201" if region == CIBINONG else "DEMO-PKM-3273"
@@ -141,7 +141,7 @@ def test_whole_flow_creates_a_family_waiting_for_its_first_payment(app, client):
         assert add(client, base, member).headers["Location"] == f"{base}/anggota"
     listed = [li.b.get_text() for li in page(client.get(f"{base}/anggota")).select("ol.list > li")]
     assert listed == ["Andi Wijaya", "Rina Marlina", "Bagas Wijaya"]
-    assert post(client, f"{base}/anggota", lanjut="1").headers["Location"] == f"{base}/faskes"
+    assert post(client, f"{base}/anggota/lanjut").headers["Location"] == f"{base}/faskes"
 
     step3 = page(client.get(f"{base}/faskes"))
     offered = [o.get_text() for o in step3.select("select[name=fktp] option") if o["value"]]
@@ -217,7 +217,7 @@ def test_picker_button_refreshes_the_picker_without_saving_and_keeps_the_input(a
 
 def test_a_member_can_be_removed(app, client):
     base = draft_up_to(app, client, "anggota", members=(HEAD, WIFE))
-    assert post(client, f"{base}/anggota", hapus="1").status_code == 303
+    assert post(client, f"{base}/anggota/hapus", hapus="1").status_code == 303
     listed = [li.b.get_text() for li in page(client.get(f"{base}/anggota")).select("ol.list > li")]
     assert listed == ["Andi Wijaya"]
 
@@ -227,10 +227,10 @@ def test_steps_cannot_be_skipped(app, client):
     assert client.get(f"{base}/faskes").headers["Location"] == f"{base}/keluarga"
     save_family(client, base)
     assert client.get(f"{base}/periksa").headers["Location"] == f"{base}/anggota"
-    response = post(client, f"{base}/anggota", lanjut="1")
+    response = post(client, f"{base}/anggota/lanjut")
     assert error_next_to(response, "members") == ["Tambahkan dulu anggota keluarga, mulai dari kepala keluarga."]
     add(client, base, WIFE)
-    response = post(client, f"{base}/anggota", lanjut="1")
+    response = post(client, f"{base}/anggota/lanjut")
     assert error_next_to(response, "members") == [
         "Belum ada kepala keluarga. Tambahkan anggota dengan hubungan Kepala keluarga."]
 
@@ -552,7 +552,8 @@ def test_a_step_posted_for_a_finished_registration_changes_nothing(app, client):
     base = draft_up_to(app, client, "periksa")
     submit(client, base)
     for step, data in (("keluarga", {"kk_number": "3201019999999999", "lanjut": "1", **CIBINONG}),
-                       ("anggota", {"hapus": "0"}), ("faskes", {"lanjut": "1"}),
+                       ("anggota/hapus", {"hapus": "0"}), ("anggota/tambah", CHILD),
+                       ("anggota/lanjut", {}), ("faskes", {"lanjut": "1"}),
                        ("periksa", {"password": PASSWORD, "confirm": PASSWORD, "agree": "y"})):
         response = post(client, f"{base}/{step}", **data)
         assert response.headers["Location"] == f"{base}/selesai", step
@@ -809,12 +810,12 @@ def test_registration_pages_stay_within_the_core_budget(app, client):
     base = draft_up_to(app, client, "anggota", members=(HEAD, WIFE))
     add(client, base, CHILD)
     urls = ["/pendaftaran", f"{base}/keluarga", f"{base}/anggota", f"{base}/faskes"]
-    post(client, f"{base}/anggota", lanjut="1")
+    post(client, f"{base}/anggota/lanjut")
     choose_facility(app, client, base)
     urls.append(f"{base}/periksa")
     pages = [(url, client.get(url, headers={"Accept-Encoding": "gzip"})) for url in urls]
-    pages.append(("invalid member", client.post(f"{base}/anggota", headers={"Accept-Encoding": "gzip"}, data={
-        "csrf_token": token_of(client), "tambah": "1", "nik": "1", "name": "", "birth_date": "x"})))
+    pages.append(("invalid member", client.post(f"{base}/anggota/tambah", headers={"Accept-Encoding": "gzip"}, data={
+        "csrf_token": token_of(client), "nik": "1", "name": "", "birth_date": "x"})))
     submit(client, base)
     pages.append(("selesai", client.get(f"{base}/selesai", headers={"Accept-Encoding": "gzip"})))
     for role, url in (("peserta", "/tambah-anggota"), ("petugas_bpjs", review_url)):
