@@ -10,6 +10,7 @@ import click
 
 from app.core import clock
 from app.core.db import db
+from app.facilities import service as facility_search
 from app.models import (
     Allocation,
     BedAvailability,
@@ -179,6 +180,8 @@ def seed():
                             to_facility=facilities["DEMO-RS-3201"], poli_code="penyakit_dalam",
                             issued_on=today, valid_until=today + timedelta(days=REFERRAL_DAYS))
             created.append("referral")
+        if "facility" in created:
+            facility_search.refresh_words()
         for username, role, facility in STAFF:
             user = _account(created, username=username, role=role)
             if facility and user.facility_id is None:

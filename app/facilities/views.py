@@ -36,6 +36,10 @@ def results_context(form):
     filters = form.filters()
     if form.blocked:
         return dict(results=facilities.Page([], 1, False), messages=messages, notes=notes)
+    if form.has_coordinates and filters.name:
+        results = facilities.search(filters, form.page, near_to=(form.lat, form.lon))
+        notes.append(_l("Yang paling cocok lebih dulu, lalu yang terdekat dari lokasi Anda."))
+        return dict(results=results, messages=messages, notes=notes)
     if form.has_coordinates:
         results = facilities.near(form.lat, form.lon, filters, form.page)
         notes.append(_l("Diurutkan menurut jarak dari lokasi Anda. Faskes tanpa titik lokasi tidak ikut."))

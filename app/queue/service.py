@@ -131,7 +131,7 @@ def referral_for(member, facility_id, poli_code, visit_date):
 def route_to(fktp_id, facility):
     """How someone registered at `fktp_id` may book at `facility`: "own", "out_of_area",
     "referral", or None (not a BPJS partner, or no poli queue there); see rules.access_route."""
-    if not facility.is_partner:
+    if facility.partner_on(clock.today()) != "ya":
         return None
     return rules.access_route(facility.kind, facility.id == fktp_id)
 
