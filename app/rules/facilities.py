@@ -2,7 +2,7 @@
 import math
 import re
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 #: Prefixes people type or leave out: "RS Hermina" = "Rumah Sakit Hermina" = "hermina".
 _PREFIXES = re.compile(
@@ -81,10 +81,11 @@ def max_edits(word):
 
 
 def close_words(word, vocabulary, limit=5):
-    """Words of `vocabulary` within max_edits(word) of `word`, closest first (typos: "cibnong")."""
+    """Words of `vocabulary` within max_edits(word) of `word`, closest first (typos: "cibnong"; two
+    letters swapped count as one edit)."""
     edits = max_edits(word)
     if not edits:
         return []
     found = sorted((distance, term) for term in vocabulary if abs(len(term) - len(word)) <= edits
-                   and (distance := Levenshtein.distance(word, term, score_cutoff=edits)) <= edits)
+                   and (distance := OSA.distance(word, term, score_cutoff=edits)) <= edits)
     return [term for _, term in found[:limit] if term != word]
