@@ -1,5 +1,5 @@
 """Tambah anggota checked like the office would (member_addition: what waits for an officer);
-BPJS partnership that can be unknown (facility.is_partner NULL) with its dates; facility text search
+poli days, closing time and BPJS poli code; BPJS partnership that can be unknown (facility.is_partner NULL) with its dates; facility text search
 (search_text and search_place, indexed by FTS5 on SQLite, by a tsvector column and pg_trgm words on
 PostgreSQL).
 
@@ -60,6 +60,11 @@ def up(migrator, db):
     )
     db.execute_sql("UPDATE facility SET is_partner = NULL WHERE is_partner = %s AND source IN (%s, %s)"
                    .replace('%s', '?' if _sqlite(db) else '%s'), (False, *PARTNER_UNKNOWN_SOURCES))
+    migrator.migrate(
+        migrator.add_column('poli', 'bpjs_code', CharField(max_length=3, default='')),
+        migrator.add_column('poli', 'days', CharField(max_length=7, default='0123456')),
+        migrator.add_column('poli', 'end_time', CharField(max_length=5, default='14:00')),
+    )
     _fill_search_text(db)
     if _sqlite(db):
         _sqlite_search(db)
@@ -125,6 +130,9 @@ def down(migrator, db):
         db.execute_sql("DROP MATERIALIZED VIEW IF EXISTS facility_word")
         db.execute_sql("ALTER TABLE facility DROP COLUMN search_tsv")
     migrator.migrate(
+        migrator.drop_column('poli', 'end_time'),
+        migrator.drop_column('poli', 'days'),
+        migrator.drop_column('poli', 'bpjs_code'),
         migrator.drop_column('facility', 'search_place'),
         migrator.drop_column('facility', 'search_text'),
         migrator.drop_column('facility', 'partner_until'),

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "change_request_rejected": _l("Permintaan perubahan data ditolak"),
     "member_added": _l("Anggota keluarga ditambahkan"),
     "member_addition_requested": _l("Anggota baru dikirim untuk diperiksa petugas"),
+    "partnership_set": _l("Kerja sama BPJS faskes dicatat"),
+    "poli_saved": _l("Poli disimpan"),
     "member_addition_approved": _l("Anggota baru disetujui petugas"),
     "member_addition_rejected": _l("Anggota baru ditolak petugas"),
     "member_addition_viewed": _l("Permintaan anggota baru dibuka petugas"),

@@ -28,9 +28,11 @@ from flask_babel import lazy_gettext as _l
 from peewee import OP, SQL, Case, Expression, Value, fn
 
 from app.core import clock
-from app.core.db import db, is_sqlite
+from app.core.audit import audit
+from app.core.db import db, is_sqlite, write_lock
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.models import BedAvailability, Facility, FacilityService, OpeningHours, Region
+from app.queue import service as queue
 from app.rules import facilities as facility_rules
 from app.rules.facilities import bounding_box, distance_km
 
@@ -293,3 +295,34 @@ def distance_text(km):
     if str(get_locale()) != "en":
         text = text.replace(".", ",")
     return f"{text} km"
+
+
+# --- kerja sama and booking ------------------------------------------------------------------------
+
+PARTNER_STATES = {"ya": True, "tidak": False, "belum_tercatat": None}
+
+
+def set_partnership(officer, facility_id, state, start=None, end=None):
+    """An officer records a facility's BPJS partnership ("ya", "tidak", "belum_tercatat") and the
+    agreement's dates (only for "ya"). Returns the facility; audited."""
+    with write_lock():
+        facility = Facility.get_locked(facility_id)
+        facility.is_partner = PARTNER_STATES[state]
+        facility.partner_from, facility.partner_until = (start, end) if state == "ya" else (None, None)
+        facility.updated_at = clock.now()
+        facility.save()
+        audit(officer, "partnership_set", f"facility:{facility.id}", state=state, start=start, end=end)
+    return facility
+
+
+def may_book_at(participant, facility, today):
+    """A participant (or the family they act for) may take a queue number here: the same rules as
+    the queue (app/queue/service.py): a partner with polis, their own FKTP or another FKTP, or a
+    hospital they hold a valid referral to."""
+    route = queue.route_to(participant.family.fktp_id, facility)
+    if route is None or not queue.polis_of(facility):
+        return False
+    if route != "referral":
+        return True
+    members = [participant] if not participant.is_head else participant.family_members()
+    return any(r.to_facility_id == facility.id for r in queue.valid_referrals(members, today))

@@ -9,17 +9,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.contributions import payments as contributions
+from app.core import clock
 from app.core.audit import audit
+from app.core.forms import parse_date
 from app.core.auth import roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
 from app.core.labels import PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import ChangeRequest, MemberAddition, Payment, Registration
+from app.facilities import service as facility_search
+from app.models import ChangeRequest, Facility, MemberAddition, Payment, Registration
 from app.officer import bp
 
 
@@ -35,6 +38,7 @@ def queue():
 
 # --- unmatched payments ------------------------------------------------------------------------
 
+TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
 DECISION_ERRORS = {
     "number_required": _l("Isi nomor VA atau nomor KK keluarga untuk menetapkan pembayaran."),
     "number_format": _l("Nomor VA dan nomor KK terdiri dari 16 angka. Periksa lagi."),
@@ -105,3 +109,53 @@ def payment(payment_id):
         audit(current_user._get_current_object(), "payment_viewed", f"payment:{payment.id}", head)
     return render("officer/payment.html", payment=payment, family=family, head=head, form=form,
                   decision_error=decision_error, statuses=PAYMENT_STATUSES, reasons=UNMATCHED_REASONS)
+
+
+# --- kerja sama BPJS of a facility ----------------------------------------------------------------
+
+PARTNER_CHOICES = (("ya", _l("Mitra BPJS Kesehatan")), ("tidak", _l("Bukan mitra BPJS Kesehatan")),
+                   ("belum_tercatat", _l("Belum tercatat")))
+
+
+class PartnershipForm(FlaskForm):
+    """Kerja sama: yes with the agreement's dates (optional), no, or not recorded."""
+
+    state = SelectField(_l("Kerja sama BPJS"), validate_choice=False,
+                        choices=[SelectChoice(value, label) for value, label in PARTNER_CHOICES])
+    start = StringField(_l("Berlaku mulai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+    end = StringField(_l("Berlaku sampai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.state.data not in dict(PARTNER_CHOICES):
+            self.state.errors = [_l("Pilih salah satu.")]
+            return False
+        self.dates = []
+        for field in (self.start, self.end):
+            text = (field.data or "").strip()
+            day = parse_date(text) if text else None
+            if text and day is None:
+                field.errors = [_l("Tulis tanggal seperti 01-01-2027.")]
+            self.dates.append(day)
+        if self.dates[0] and self.dates[1] and self.dates[1] < self.dates[0]:
+            self.end.errors = [_l("Tanggal berakhir tidak boleh sebelum tanggal mulai.")]
+        return not (self.start.errors or self.end.errors)
+
+
+@bp.route("/faskes/<int:facility_id>/kerja-sama", methods=["GET", "POST"])
+@roles("petugas_bpjs", "admin")
+def partnership(facility_id):
+    """Record a facility's BPJS partnership and the dates of its agreement."""
+    facility = Facility.get_or_none(Facility.id == facility_id) or abort(404)
+    form = PartnershipForm()
+    if request.method == "GET":
+        form.state.data = facility.partner_on(clock.today()) if facility.is_partner is not True else "ya"
+        form.start.data = facility.partner_from.strftime("%d-%m-%Y") if facility.partner_from else ""
+        form.end.data = facility.partner_until.strftime("%d-%m-%Y") if facility.partner_until else ""
+    elif form.validate_on_submit():
+        facility_search.set_partnership(current_user._get_current_object(), facility.id, form.state.data,
+                                        *form.dates)
+        flash(_("Kerja sama BPJS %(name)s disimpan.", name=facility.name), "info")
+        return redirect(url_for("facilities.detail", facility_id=facility.id), 303)
+    return render("officer/partnership.html", facility=facility, form=form)

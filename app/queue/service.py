@@ -213,7 +213,7 @@ def book(user, member_id, poli_id, visit_date, request_key=None, facility_id=Non
     route = route_to(member.family.fktp_id, facility)
     if route is None:
         raise QueueRefused("no_queue")
-    if not rules.is_open_on(visit_date, open_weekdays(facility.id)):
+    if not rules.is_open_on(visit_date, open_weekdays(facility.id)) or not poli.open_on(visit_date):
         raise QueueRefused("closed", day=visit_date)
     referral = None
     if route == "referral":

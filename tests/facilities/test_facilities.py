@@ -114,7 +114,7 @@ def test_search_by_type(client):
     ("provinsi=32&kabupaten=32.01&kecamatan=32.01.01", "32.01.01",
      ["Apotek Sehat Farma", "Puskesmas Cibinong", "RSUD Cibinong Contoh", "Klinik Pratama Harapan Sehat"]),
     ("provinsi=32&kabupaten=32.73", "32.73", ["Klinik Pratama Dago Medika", "Puskesmas Coblong"]),
-    ("provinsi=36", "36", ["Puskesmas Tigaraksa"]),
+    ("provinsi=36", "36", ["Puskesmas Tigaraksa", "RS Cahaya Medika Contoh"]),
     ("provinsi=32&kabupaten=32.73&jenis=puskesmas", "32.73", ["Puskesmas Coblong"]),
 ])
 def test_search_by_region(client, query, chosen, expected):
@@ -238,7 +238,7 @@ def test_an_unknown_type_or_service_is_dropped_with_a_message(client, query):
     assert response.status_code == 200
     html = page(response)
     assert len(messages(html)) == 1 and "tidak dikenal" in messages(html)[0]
-    assert len(names(html)) == 7  # the search ran without it
+    assert len(names(html)) == 8  # the search ran without it (the demo has 8 facilities)
 
 
 @pytest.mark.parametrize("query", ["provinsi=99", "provinsi=32&kabupaten=33.74", "kecamatan=32.01.01",
@@ -259,7 +259,7 @@ def test_nearest_by_coordinates_sorts_by_distance_and_shows_it(client):
     html = page(client.get(f"/faskes?lat={lat}&lon={lon}"))
     shown = distances(html)
     assert names(html)[0] == "Puskesmas Cibinong" and shown[0] == 0.0
-    assert len(shown) == 7 and None not in shown and shown == sorted(shown)
+    assert len(shown) == 8 and None not in shown and shown == sorted(shown)
     assert "Diurutkan menurut jarak" in html.select_one("#hasil").get_text()
     # the figures are the great-circle distances, one decimal under 10 km
     coblong = next(li for li in html.select("#hasil li") if li.b.get_text() == "Puskesmas Coblong")
@@ -293,7 +293,7 @@ def test_bad_coordinates_give_a_message_and_the_unsorted_search(client, query):
     html = page(response)
     assert messages(html) == [("Lokasi tidak valid (lintang -90 sampai 90, bujur -180 sampai 180), "
                                "jadi hasil tidak diurutkan menurut jarak.")]
-    assert len(names(html)) == 7 and set(distances(html)) == {None}
+    assert len(names(html)) == 8 and set(distances(html)) == {None}
     assert html.find("input", {"name": "lat"})["value"] == ""
 
 
@@ -406,6 +406,7 @@ def test_hospital_page_has_class_hours_services_region_and_beds(app, client):
         html = facility_page(client, "DEMO-RS-3201")
     assert html.h1.get_text() == "RSUD Cibinong Contoh"
     assert facts(html) == {
+        "Kode faskes": "DEMO-RS-3201",
         "Jenis": "Rumah sakit · Kelas C",
         "Kerja sama BPJS": "Mitra BPJS Kesehatan",
         "Alamat": "Jl. KSR Dadi Kusmayadi No. 27, Cibinong",
