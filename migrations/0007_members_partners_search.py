@@ -62,7 +62,7 @@ def up(migrator, db):
                    .replace('%s', '?' if _sqlite(db) else '%s'), (False, *PARTNER_UNKNOWN_SOURCES))
     migrator.migrate(
         migrator.add_column('poli', 'bpjs_code', CharField(max_length=3, default='')),
-        migrator.add_column('poli', 'days', CharField(max_length=7, default='0123456')),
+        migrator.add_column('poli', 'weekdays', CharField(max_length=7, default='0123456')),
         migrator.add_column('poli', 'end_time', CharField(max_length=5, default='14:00')),
     )
     _fill_search_text(db)
@@ -131,7 +131,7 @@ def down(migrator, db):
         db.execute_sql("ALTER TABLE facility DROP COLUMN search_tsv")
     migrator.migrate(
         migrator.drop_column('poli', 'end_time'),
-        migrator.drop_column('poli', 'days'),
+        migrator.drop_column('poli', 'weekdays'),
         migrator.drop_column('poli', 'bpjs_code'),
         migrator.drop_column('facility', 'search_place'),
         migrator.drop_column('facility', 'search_text'),

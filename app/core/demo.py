@@ -126,7 +126,7 @@ def _facility_details(facility):
     for code, name, start, minutes, quota in POLIS.get(facility.kind, ()):
         Poli.create(facility=facility, code=code, name=name, start_time=start, service_minutes=minutes,
                     daily_quota=quota, bpjs_code=BPJS_POLI_CODES[code], end_time="14:00",
-                    days="0123456" if facility.kind == "rumah_sakit" else "012345")
+                    weekdays="0123456" if facility.kind == "rumah_sakit" else "012345")
     if facility.kind == "rumah_sakit":
         for bed_class, available, total in BEDS:
             BedAvailability.create(facility=facility, bed_class=bed_class, available=available, total=total)

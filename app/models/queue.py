@@ -23,7 +23,7 @@ class Poli(BaseModel):
     #: kode poli BPJS (INT, ANA, GIG, …), as on referrals and claims; "" when not recorded
     bpjs_code = CharField(max_length=3, default="")
     #: the weekdays it serves (0 = Monday), as digits: "012345"
-    days = CharField(max_length=7, default="0123456")
+    weekdays = CharField(max_length=7, default="0123456")
     start_time = CharField(max_length=5, default="08:00")
     end_time = CharField(max_length=5, default="14:00")
     service_minutes = SmallIntegerField(default=10)
@@ -33,7 +33,7 @@ class Poli(BaseModel):
         indexes = ((("facility", "code"), True),)
 
     def open_on(self, day):
-        return str(day.weekday()) in self.days
+        return str(day.weekday()) in self.weekdays
 
 
 class Referral(BaseModel):

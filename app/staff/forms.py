@@ -149,7 +149,7 @@ class PoliForm(FlaskForm):
     def fill(self, poli):
         for name in ("name", "code", "bpjs_code", "start_time", "end_time"):
             self[name].data = getattr(poli, name)
-        self.days.data = list(poli.days)
+        self.days.data = list(poli.weekdays)
         self.daily_quota.data, self.service_minutes.data = str(poli.daily_quota), str(poli.service_minutes)
 
     def validate(self, extra_validators=None):
@@ -168,7 +168,7 @@ class PoliForm(FlaskForm):
             self[field].errors = list(self[field].errors) + [message]
         if problems:
             return False
-        self.values = dict(name=" ".join(self.name.data.split()), code=code, bpjs_code=bpjs_code, days=days,
+        self.values = dict(name=" ".join(self.name.data.split()), code=code, bpjs_code=bpjs_code, weekdays=days,
                            start_time=rules.normalize_time(self.start_time.data),
                            end_time=rules.normalize_time(self.end_time.data),
                            daily_quota=int(self.daily_quota.data), service_minutes=int(self.service_minutes.data))

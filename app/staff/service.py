@@ -168,7 +168,7 @@ def update_services(user, facility, services):
 
 # --- poli settings -------------------------------------------------------------------------------
 
-POLI_FIELDS = ("name", "code", "bpjs_code", "days", "start_time", "end_time", "daily_quota", "service_minutes")
+POLI_FIELDS = ("name", "code", "bpjs_code", "weekdays", "start_time", "end_time", "daily_quota", "service_minutes")
 
 
 def save_poli(user, values, poli_id=None):
