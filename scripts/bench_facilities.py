@@ -4,7 +4,8 @@ Builds the benchmark database with tests.conftest.build_app (its schema is wiped
 regions and demo data loaded), imports the four shared facility lists with the real importer (read
 from ../shared/data/facilities, never copied), adds synthetic facilities (random points inside
 Indonesia's bounding box, made-up names, random regencies and services) in batches, runs ANALYZE,
-then times the full GET of the search page through the Flask test client (Accept-Encoding: gzip)
+then times the full GET of the search page (by location, and by text: words of real names in
+another order, the same with a typo, common words that match thousands) through the Flask test client (Accept-Encoding: gzip)
 for random points: near real facilities (where people are) and, for the worst case, anywhere in the
 bounding box (often at sea: the box grows to its largest radius). Prints p50/p99 ms, the transfer
 size (gzip, headers included) and EXPLAIN ANALYZE of the bounding-box query. Figures only; it never
@@ -34,7 +35,7 @@ from app.rules.facilities import bounding_box, search_key  # noqa: E402
 
 try:
     from tests.conftest import build_app
-    from tests.test_budget import transfer_size
+    from tests.helpers import transfer_size
 except ImportError as error:  # the test tools (pytest, beautifulsoup4, html5lib)
     sys.exit(f"{error}: install the test tools first (make setup-dev)")
 
@@ -83,12 +84,31 @@ def add_synthetic(count, rng, batch=1000):
                              is_partner=rng.random() < 0.8, source="synthetic"))
         with db.atomic():
             Facility.insert_many(rows).execute()
+            Facility.refresh_search_text([r["code"] for r in rows])
             ids = dict(Facility.select(Facility.code, Facility.id)
                        .where(Facility.code.in_([r["code"] for r in rows])).tuples())
             offered = [dict(facility=ids[r["code"]], service=s)
                        for r in rows for s in rng.sample(services, rng.randint(0, 3))]
             for part in chunked(offered, 1000):
                 FacilityService.insert_many(part).execute()
+
+
+def text_query(rng, name):
+    """Two words of a name (or its one word), the second first: "sehat harapan"."""
+    words = [w for w in name.lower().split() if w.isalpha()] or ["puskesmas"]
+    picked = rng.sample(words, min(2, len(words)))
+    return "+".join(reversed(picked))
+
+
+def typo(rng, query):
+    """One letter left out of the longest word (of 5 letters or more; else the query as it is)."""
+    words = query.split("+")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 5:
+        cut = rng.randrange(1, len(word) - 1)
+        words[longest] = word[:cut] + word[cut + 1:]
+    return "+".join(words)
 
 
 def time_get(client, urls):
@@ -133,12 +153,14 @@ def main():
     parser.add_argument("--synthetic", type=int, default=20_000, help="synthetic facilities (default 20000)")
     parser.add_argument("--requests", type=int, default=200, help="timed searches per set (default 200)")
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--data", type=Path, default=DATA, help=f"the shared facility lists (default {DATA})")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.rsplit("/", 1)[-1]
     if "bench" not in name:
         parser.error(f"refusing {args.database_url}: the database name must contain 'bench'")
-    if not DATA.is_dir():
-        sys.exit(f"{DATA} is missing: the facility lists are read from ../shared, never copied")
+    data = args.data
+    if not data.is_dir():
+        sys.exit(f"{data} is missing: the facility lists are read from ../shared, never copied")
     rng = random.Random(args.seed)
 
     print(f"database: {args.database_url}")
@@ -146,10 +168,11 @@ def main():
     with app.app_context(), db.connection_context():
         started = time.perf_counter()
         for filename, file_format in FILES:
-            print(import_facilities(DATA / filename, file_format).text(first=3))
+            print(import_facilities(data / filename, file_format).text(first=3))
         print(f"imported the four lists in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         add_synthetic(args.synthetic, rng)
+        facilities.refresh_words()
         print(f"added {args.synthetic:,} synthetic facilities in {time.perf_counter() - started:.1f} s")
         db.execute_sql("ANALYZE")  # fresh planner statistics, as autovacuum would give a live database
         total = Facility.select().count()
@@ -157,6 +180,8 @@ def main():
         print(f"facilities: {total:,} ({located:,} with coordinates)\n")
         real = list(Facility.select(Facility.latitude, Facility.longitude)
                     .where(Facility.latitude.is_null(False), Facility.source != "synthetic").tuples())
+        real_names = [name for (name,) in Facility.select(Facility.name)
+                      .where(Facility.source != "synthetic").tuples()]
 
     def jitter(lat, lon):
         return lat + rng.uniform(-0.02, 0.02), lon + rng.uniform(-0.02, 0.02)
@@ -175,6 +200,18 @@ def main():
     report("nearest, page 3", time_get(client, urls(near_people, "&halaman=3")))
     words = [made_up_word(rng).lower()[:4] for _ in range(args.requests)]
     report("name search (prefix of 4 letters)", time_get(client, [f"/faskes?nama={w}" for w in words]))
+    text_queries = [text_query(rng, rng.choice(real_names)) for _ in range(args.requests)]
+    report("text: two words of a real name, reversed", time_get(client, [f"/faskes?nama={q}" for q in text_queries]))
+    typos = [typo(rng, q) for q in text_queries]
+    report("text: the same with a typo", time_get(client, [f"/faskes?nama={q}" for q in typos]))
+    common = ["puskesmas", "rs jakarta", "klinik", "apotek", "rsud", "puskesmas bogor", "rs umum"]
+    report("text: common words (thousands match)", time_get(
+        client, [f"/faskes?nama={rng.choice(common)}" for _ in range(args.requests)]))
+    report("text + location (relevance, then distance)", time_get(
+        client, [f"/faskes?nama={q}&lat={lat:.5f}&lon={lon:.5f}" for q, (lat, lon) in zip(text_queries, near_people)]))
+    report("text + jenis + kabupaten", time_get(
+        client, [f"/faskes?nama={rng.choice(common)}&jenis=puskesmas&provinsi=32&kabupaten=32.01"
+                 for _ in range(args.requests)]))
     report("region search (regency 32.01)", time_get(
         client, ["/faskes?provinsi=32&kabupaten=32.01"] * args.requests))
     fragment = client.get(urls(near_people[:1])[0], headers={**GZIP, "HX-Request": "true"})

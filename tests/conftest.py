@@ -5,6 +5,7 @@ real loaders, once per session; each test then runs inside a transaction that is
 import os
 import re
 import secrets
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
@@ -43,7 +44,9 @@ def build_app(url):
         with wipe.connection_context():
             wipe.execute_sql("DROP SCHEMA public CASCADE")
             wipe.execute_sql("CREATE SCHEMA public")
-    app = create_app(type("BuiltConfig", (TestConfig,), {"DATABASE_URL": url}))
+    # the demo data stores a document photo: into a directory of this run, not instance/uploads
+    app = create_app(type("BuiltConfig", (TestConfig,), {"DATABASE_URL": url,
+                                                          "UPLOAD_DIR": tempfile.mkdtemp(prefix="jkn-uploads-")}))
     with app.app_context(), db.connection_context():
         migration_runner().up()
         load_regions()

@@ -13,7 +13,7 @@ from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock, uploads
-from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, normalize_phone, parse_date
+from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, UPLOAD_ERRORS, normalize_phone, parse_date  # noqa: F401
 from app.rules import identity, passwords
 
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")
@@ -27,12 +27,6 @@ SAME_CLASS = _l("Ini kelas Anda sekarang. Pilih kelas lain.")
 FACILITY_ERRORS = {
     "facility": _l("Faskes ini tidak bisa dipilih. Pilih FKTP di provinsi tempat tinggal Anda."),
     "same": _l("Ini FKTP Anda sekarang. Pilih faskes lain."),
-}
-UPLOAD_ERRORS = {
-    "missing": _l("Lampirkan foto dokumen (KTP, KK, atau akta kelahiran)."),
-    "too_large": _l("Foto terlalu besar: maksimal %(mb)d MB. Kirim foto yang lebih kecil."),
-    "not_image": _l("Berkas ini bukan foto JPEG atau PNG. Kirim foto dokumen."),
-    "dimensions": _l("Ukuran gambar terlalu besar. Kirim foto dengan resolusi lebih kecil."),
 }
 
 

@@ -10,6 +10,7 @@ import click
 
 from app.core import clock
 from app.core.db import db
+from app.facilities import service as facility_search
 from app.models import (
     Allocation,
     BedAvailability,
@@ -29,7 +30,7 @@ from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
 #: areas with a demo.py, seeded in this order after the families, facilities and accounts above
-DEMO_AREAS = ("officer", "health", "inbox", "cases", "content")
+DEMO_AREAS = ("registration", "officer", "health", "inbox", "cases", "content")
 REFERRAL_DAYS = 90  # a referral to a hospital is valid 90 days (SPEC §3)
 
 FACILITIES = (
@@ -102,8 +103,15 @@ POLIS = {
                   ("kia", "Poli KIA", "08:00", 15, 20)),
     "klinik_pratama": (("umum", "Poli Umum", "08:00", 10, 30),),
     "rumah_sakit": (("penyakit_dalam", "Poli Penyakit Dalam", "09:00", 15, 30),
-                    ("anak", "Poli Anak", "09:00", 15, 20)),
+                    ("anak", "Poli Anak", "09:00", 15, 20), ("mata", "Poli Mata", "10:00", 20, 15),
+                    ("jantung", "Poli Jantung", "09:00", 20, 15)),
 }
+#: kode poli BPJS of the demo polis
+BPJS_POLI_CODES = {"umum": "UMU", "gigi": "GIG", "kia": "KIA", "penyakit_dalam": "INT", "anak": "ANA",
+                   "mata": "MAT", "jantung": "JAN"}
+#: a hospital from an imported list that does not say whether it is a BPJS partner
+UNKNOWN_PARTNER = ("DEMO-RS-3603", "RS Cahaya Medika Contoh", "rumah_sakit", "36.03.03",
+                   "Jl. Raya Serang Km 25, Tigaraksa", "021-555-0303", -6.2700, 106.4800)
 BEDS = (("kelas_1", 4, 20), ("kelas_2", 7, 30), ("kelas_3", 2, 60), ("icu", 0, 8), ("isolasi", 3, 6))
 
 
@@ -117,7 +125,8 @@ def _facility_details(facility):
         OpeningHours.create(facility=facility, weekday=weekday, opens=opens, closes=closes)
     for code, name, start, minutes, quota in POLIS.get(facility.kind, ()):
         Poli.create(facility=facility, code=code, name=name, start_time=start, service_minutes=minutes,
-                    daily_quota=quota)
+                    daily_quota=quota, bpjs_code=BPJS_POLI_CODES[code], end_time="14:00",
+                    weekdays="0123456" if facility.kind == "rumah_sakit" else "012345")
     if facility.kind == "rumah_sakit":
         for bed_class, available, total in BEDS:
             BedAvailability.create(facility=facility, bed_class=bed_class, available=available, total=total)
@@ -129,7 +138,7 @@ def _pay_monthly(family, first, last):
     for month in contributions.months_from(first, last):
         amount = family.monthly_due(month)
         payment = Payment.create(family=family, va_number=family.va_number, amount=amount,
-                                 channel="demo", reference=f"DEMO-{family.kk_number}-{month:%Y%m}",
+                                 channel="demo", reference=f"DEMO-F{family.id}-{month:%Y%m}",
                                  paid_at=datetime(month.year, month.month, 5, 3, 0))
         Allocation.create(payment=payment, family=family, month=month, amount=amount)
         count += 1
@@ -179,6 +188,14 @@ def seed():
                             to_facility=facilities["DEMO-RS-3201"], poli_code="penyakit_dalam",
                             issued_on=today, valid_until=today + timedelta(days=REFERRAL_DAYS))
             created.append("referral")
+        code, name, kind, district, address, phone, lat, lon = UNKNOWN_PARTNER
+        _, new = Facility.get_or_create(code=code, defaults=dict(
+            name=name, search_name=search_key(name), kind=kind, district=district, regency_code=district[:5],
+            province_code=district[:2], address=address, phone=phone, latitude=lat, longitude=lon,
+            is_partner=None, source="hospitals", hospital_class="C"))
+        created += ["facility"] * new
+        if "facility" in created:
+            facility_search.refresh_words()
         for username, role, facility in STAFF:
             user = _account(created, username=username, role=role)
             if facility and user.facility_id is None:

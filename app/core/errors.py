@@ -1,5 +1,5 @@
 """One handler for every error status: a small Indonesian page (or fragment) with a way back."""
-from flask import current_app
+from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -16,6 +16,8 @@ MESSAGES = {
     405: (_l("Cara membuka halaman salah"),
           _l("Halaman ini tidak bisa dibuka dengan cara itu. Mulai lagi dari beranda.")),
     413: (_l("Kiriman terlalu besar"), _l("Data atau berkas yang dikirim terlalu besar.")),
+    414: (_l("Alamat terlalu panjang"),
+          _l("Alamat halaman atau isian pencarian terlalu panjang. Ketik yang lebih pendek, lalu coba lagi.")),
     429: (_l("Terlalu banyak percobaan"),
           _l("Terlalu banyak percobaan dari perangkat ini. Tunggu satu menit, lalu coba lagi.")),
     500: (_l("Terjadi gangguan"),
@@ -49,8 +51,21 @@ def compress_errors(response):
     return response
 
 
+#: the longest request target (path and query, as sent) the app reads; gunicorn lets up to 1 MB
+#: through (gunicorn.conf.py: limit_request_line = 0) so that this page, not its bare English 414,
+#: answers a longer one
+URI_MAX = 4096
+
+
+def _uri_too_long():
+    uri = request.environ.get("RAW_URI") or request.full_path
+    if len(uri) > URI_MAX:
+        abort(414)
+
+
 def register_error_handlers(app):
     app.after_request(compress_errors)  # registered after flask-compress's hook, so it runs first
+    app.before_request(_uri_too_long)
 
     @app.errorhandler(CSRFError)
     def _csrf(error):

@@ -1,4 +1,6 @@
 """How dates, times and money look to people: `25 Nov 2026`, `Rp150.000` (SPEC §5.1)."""
+import re
+
 from flask import has_request_context
 from flask_babel import get_locale
 
@@ -46,6 +48,17 @@ def tel_href(phone):
     return f"tel:{digits}" if len(digits) >= 3 else ""
 
 
+_LONG_NUMBER = re.compile(r"\d{12,}")
+
+
+def masked_reference(reference):
+    """A payment reference as shown: any run of 12 or more digits (a KK or NIK a channel may have
+    put inside it) keeps its first and last four digits only: `DEMO-3201********0001-202611`."""
+    return _LONG_NUMBER.sub(lambda m: m.group()[:4] + "*" * (len(m.group()) - 8) + m.group()[-4:],
+                            reference or "")
+
+
 def init_app(app):
-    app.jinja_env.filters.update(date_id=date_id, month_id=month_id, datetime_id=datetime_id, rupiah=rupiah, tel=tel_href)
+    app.jinja_env.filters.update(date_id=date_id, month_id=month_id, datetime_id=datetime_id, rupiah=rupiah,
+                                 tel=tel_href, masked_reference=masked_reference)
     app.jinja_env.globals.update(labels.TEMPLATE_GLOBALS)

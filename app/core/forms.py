@@ -98,3 +98,10 @@ class DecisionForm(FlaskForm):
     def validate_reason(self, field):
         if not field.errors and self.decision.data == "tolak" and not field.data:
             raise ValidationError(_l("Tulis alasan penolakan: peserta akan membacanya."))
+#: what is wrong with an uploaded document photo (app/core/uploads.py codes); %(mb)d: the limit
+UPLOAD_ERRORS = {
+    "missing": _l("Lampirkan foto dokumen (KTP, KK, atau akta kelahiran)."),
+    "too_large": _l("Foto terlalu besar: maksimal %(mb)d MB. Kirim foto yang lebih kecil."),
+    "not_image": _l("Berkas ini bukan foto JPEG atau PNG. Kirim foto dokumen."),
+    "dimensions": _l("Ukuran gambar terlalu besar. Kirim foto dengan resolusi lebih kecil."),
+}

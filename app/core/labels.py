@@ -49,6 +49,13 @@ ACTION_LABELS = {
     "change_request_approved": _l("Permintaan perubahan data disetujui"),
     "change_request_rejected": _l("Permintaan perubahan data ditolak"),
     "member_added": _l("Anggota keluarga ditambahkan"),
+    "member_addition_requested": _l("Anggota baru dikirim untuk diperiksa petugas"),
+    "partnership_set": _l("Kerja sama BPJS faskes dicatat"),
+    "poli_saved": _l("Poli disimpan"),
+    "member_addition_approved": _l("Anggota baru disetujui petugas"),
+    "member_addition_rejected": _l("Anggota baru ditolak petugas"),
+    "member_addition_viewed": _l("Permintaan anggota baru dibuka petugas"),
+    "member_addition_document_viewed": _l("Foto dokumen anggota baru dibuka petugas"),
     "participant_registered": _l("Terdaftar sebagai peserta"),
     "registration_completed": _l("Pendaftaran selesai"),
     "registration_viewed": _l("Pendaftaran dibuka petugas"),
@@ -157,6 +164,12 @@ FIELD_LABELS = {
     "care_class": _l("Kelas rawat"),
     "segment": _l("Segmen"),
     "inactive_reason": _l("Status nonaktif lain"),
+}
+#: why a member a family adds waits for an officer (app/rules/membership.addition_review_reasons)
+ADDITION_REASON_LABELS = {
+    "not_child": _l("Hubungannya bukan anak"),
+    "many_at_once": _l("Lebih dari dua anggota baru dalam 30 hari"),
+    "nik_birth_date": _l("Tanggal lahir berbeda dengan yang tertulis di NIK"),
 }
 REQUEST_STATUS_LABELS = {
     "menunggu": _l("Menunggu keputusan petugas"),
@@ -392,4 +405,5 @@ TEMPLATE_GLOBALS = dict(
     case_kind_labels=CASE_KIND_LABELS, case_category_labels=CASE_CATEGORY_LABELS,
     case_state_labels=CASE_STATE_LABELS, case_channel_labels=CASE_CHANNEL_LABELS,
     case_event_labels=CASE_EVENT_LABELS, time_unit_labels=TIME_UNIT_LABELS,
+    request_status_labels=REQUEST_STATUS_LABELS, addition_reason_labels=ADDITION_REASON_LABELS,
 )

@@ -3,7 +3,7 @@
 A search is a GET with bookmarkable parameters, so it needs no CSRF token and no WTForms: every
 parameter is checked here; a bad one is dropped with a message (in Indonesian), never a 500.
 
-    nama        name, compared as search_key() (case, "RS"/"Puskesmas"/… prefixes ignored)
+    nama        words of the name, address, district or regency, in any order (query_words())
     jenis       one of Facility.KINDS
     layanan     a service code (FacilityService)
     mitra=1     BPJS partners only
@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.labels import KIND_LABELS, SERVICE_LABELS
 from app.facilities.service import Filters
-from app.rules.facilities import search_key
+from app.rules.facilities import query_words
 
 NAME_MAX = 100
 #: what is echoed back of an over-long name (the rest is not needed to correct it)
@@ -64,7 +64,7 @@ class FacilitySearchForm:
                 self.problems.append("name_long")
                 self.blocked = True
             else:
-                self.name_key = search_key(raw_name)
+                self.name_key = " ".join(query_words(raw_name))
                 if not self.name_key:
                     self.problems.append("name_empty")
                     self.blocked = True

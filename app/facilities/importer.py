@@ -30,6 +30,7 @@ from peewee import chunked
 
 from app.core import clock
 from app.core.db import db
+from app.facilities import service as facility_search
 from app.models import Facility, Region
 from app.rules.facilities import search_key
 
@@ -236,7 +237,7 @@ def _hospital(row, regions, report, line):
     return dict(code=code, name=_clean(row["name"]), kind="rumah_sakit",
                 hospital_class=HOSPITAL_CLASSES.get(_clean(row["hospital_class"]).upper(), ""),
                 province_code=province, regency_code=regency, district=None, address=_clean(row["address"]),
-                phone=_phone(row["phone"], report, line), latitude=lat, longitude=lon, is_partner=False)
+                phone=_phone(row["phone"], report, line), latitude=lat, longitude=lon, is_partner=None)
 
 
 def _puskesmas(row, regions, report, line):
@@ -269,7 +270,7 @@ def _jakarta(row, regions, report, line):
     lat, lon = _coordinates(row["latitude"], row["longitude"], False, report, line)
     return dict(code=code, name=_clean(row["name"]), kind=kind, hospital_class="", province_code=province,
                 regency_code=regency, district=district or None, address="", phone="",
-                latitude=lat, longitude=lon, is_partner=kind == "puskesmas")
+                latitude=lat, longitude=lon, is_partner=True if kind == "puskesmas" else None)
 
 
 def _banten(row, regions, report, line):
@@ -365,6 +366,8 @@ def import_facilities(path, file_format):
             writes = []
             for values in batch:
                 old = stored.get(values["code"])
+                if old is not None and values["is_partner"] is None:
+                    values["is_partner"] = old["is_partner"]  # a list that does not say keeps what is known
                 if old is None:
                     report.created += 1
                 elif _changed(old, values):
@@ -377,4 +380,7 @@ def import_facilities(path, file_format):
                 (Facility.insert_many(writes)
                  .on_conflict(conflict_target=[Facility.code], preserve=columns)
                  .execute())
+                Facility.refresh_search_text([values["code"] for values in writes])
+    if report.created or report.updated:
+        facility_search.refresh_words()
     return report

@@ -3,8 +3,13 @@
 The queries take their filters as arguments (a `Filters`), so the pages, a future API and the SMS
 adapter ("FASKES <kecamatan>") share them. Views never build SQL.
 
-Name: the search key of the query is a prefix of Facility.search_name, found through its index
-(a contains-match would read every row: see scripts/bench_facilities.py).
+Text: every word of the query (abbreviated like the stored words: "rumah sakit" → rs, "puskesmas" →
+pkm) must start a word of the facility's name, kind, address, district or regency, in any order;
+a word found nowhere is replaced by the stored words within one or two typos ("cibnong" → cibinong).
+The database's own full-text index does the matching: FTS5 (facility_fts, its vocabulary
+facility_fts_vocab) on SQLite; the tsvector column search_tsv (GIN) and the word list facility_word
+(pg_trgm) on PostgreSQL. Results are ranked by relevance (a word in the name counts more than one
+in the address, a typo less) and then by distance when the location is known, else by name.
 
 Nearest: a bounding box on the indexed (latitude, longitude) columns picks the candidates, grown
 5 → 10 → 20 → 50 → 100 → 200 → 500 km until it holds enough rows; only those are measured exactly
@@ -12,20 +17,22 @@ Nearest: a bounding box on the indexed (latitude, longitude) columns picks the c
 are then read by id.
 """
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import reduce
 from operator import and_
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from peewee import OP, SQL, Case, Expression, fn
+from peewee import OP, SQL, Case, Expression, Value, fn
 
 from app.core import clock
-from app.core.db import db, is_sqlite
+from app.core.audit import audit
+from app.core.db import db, is_sqlite, write_lock
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.models import BedAvailability, Facility, FacilityService, OpeningHours, Region
+from app.queue import service as queue
+from app.rules import facilities as facility_rules
 from app.rules.facilities import bounding_box, distance_km
 
 PER_PAGE = 20
@@ -34,17 +41,15 @@ PER_PAGE = 20
 RADII_KM = (5, 10, 20, 50, 100, 200, 500)
 #: a nearest search pages through at most this many facilities (10 pages)
 NEAREST_MAX = 200
-_NOT_KEY = re.compile(r"[^0-9a-z ]")
 #: bed counts older than this are labelled "data lama"
 STALE_AFTER = timedelta(hours=24)
 
-#: lists that do not say whether a facility is a BPJS partner (is_partner False means "unknown")
-PARTNER_UNKNOWN_SOURCES = ("hospitals", "jakarta")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What a search asks for; empty means "any". `name` is already a search_key()."""
+    """What a search asks for; empty means "any". `name` is the query's words (query_words()),
+    space-separated."""
 
     name: str = ""
     kind: str = ""
@@ -70,11 +75,14 @@ class Page:
 def _conditions(filters):
     conditions = []
     if filters.name:
-        conditions.append(_starts_with(Facility.search_name, filters.name))
+        conditions.append(_matches(_alternatives(filters.name.split())))
     if filters.kind:
         conditions.append(Facility.kind == filters.kind)
     if filters.partner_only:
-        conditions.append(Facility.is_partner == True)  # SQL: peewee needs ==
+        today = clock.today()
+        conditions.append((Facility.is_partner == True)  # SQL: peewee needs ==
+                          & (Facility.partner_from.is_null() | (Facility.partner_from <= today))
+                          & (Facility.partner_until.is_null() | (Facility.partner_until >= today)))
     if filters.district_code:
         conditions.append(Facility.district == filters.district_code)
     elif filters.regency_code:
@@ -89,17 +97,75 @@ def _conditions(filters):
     return conditions
 
 
-def _starts_with(field, key):
-    """`field` starts with `key`; both are search keys (lower case [a-z0-9 ]).
+# --- text search -----------------------------------------------------------------------------------
 
-    The range lets the search_name index find the rows ("~" sorts after every key character); the
-    pattern re-checks them whatever the database collation. Peewee writes the case-sensitive match
-    as LIKE on PostgreSQL and GLOB on SQLite; characters outside [a-z0-9 ] are dropped first, so no
-    wildcard of either can slip in.
-    """
-    key = _NOT_KEY.sub("", key)
-    pattern = f"{key}*" if is_sqlite() else f"{key}%"
-    return (field >= key) & (field < f"{key}~") & Expression(field, OP.LIKE, pattern)
+def _known_prefix(word):
+    """Some stored word starts with `word` (the vocabulary's index answers)."""
+    if is_sqlite():
+        sql = "SELECT 1 FROM facility_fts_vocab WHERE term >= ? AND term < ? LIMIT 1"
+    else:
+        sql = "SELECT 1 FROM facility_word WHERE word >= %s AND word < %s LIMIT 1"
+    return db.execute_sql(sql, (word, word + "~")).fetchone() is not None
+
+
+def _vocabulary_near(word):
+    """Stored words that may be `word` with a typo (checked exactly by close_words)."""
+    if is_sqlite():  # same first letter, length within the typos allowed
+        edits = facility_rules.max_edits(word)
+        rows = db.execute_sql("SELECT term FROM facility_fts_vocab WHERE term >= ? AND term < ? "
+                              "AND length(term) BETWEEN ? AND ?",
+                              (word[0], word[0] + "~", len(word) - edits, len(word) + edits))
+    else:  # trigram similarity through the word list's GIN index
+        rows = db.execute_sql("SELECT word FROM facility_word WHERE word %% %s", (word,))
+    return [term for (term,) in rows.fetchall()]
+
+
+def _alternatives(words):
+    """[(word, [stored words it may be a typo of])]; the list is empty for a word that is found."""
+    found = []
+    for word in words:
+        if facility_rules.max_edits(word) and not _known_prefix(word):
+            found.append((word, facility_rules.close_words(word, _vocabulary_near(word))))
+        else:
+            found.append((word, []))
+    return found
+
+
+def _matches(alternatives):
+    """Every word (as a prefix, or one of its typo alternatives) is among the facility's words."""
+    if is_sqlite():
+        expression = " AND ".join(
+            "(" + " OR ".join([f'"{word}"*'] + [f'"{alt}"' for alt in alts]) + ")" for word, alts in alternatives)
+        return Facility.id.in_(SQL("(SELECT rowid FROM facility_fts WHERE facility_fts MATCH ?)", [expression]))
+    query = " & ".join("(" + " | ".join([f"{word}:*"] + alts) + ")" for word, alts in alternatives)
+    return Expression(SQL("search_tsv"), "@@", fn.to_tsquery("simple", query))
+
+
+def _has_word(field, word, prefix=True):
+    """`field` (space-separated words) has a word starting with (or equal to) `word` ([a-z0-9] only)."""
+    spaced = Value(" ").concat(field).concat(Value(" "))
+    wildcard = "*" if is_sqlite() else "%"
+    return Expression(spaced, OP.LIKE, f"{wildcard} {word}{wildcard if prefix else ' ' + wildcard}")
+
+
+def _relevance(alternatives):
+    """Per word: 4 in the name, 2 in the place, 2 a typo in the name, 1 a typo in the place."""
+    total = None
+    for word, alts in alternatives:
+        cases = [(_has_word(Facility.search_text, word), 4), (_has_word(Facility.search_place, word), 2)]
+        for alt in alts:
+            cases += [(_has_word(Facility.search_text, alt, prefix=False), 2),
+                      (_has_word(Facility.search_place, alt, prefix=False), 1)]
+        score = Case(None, cases, 0)
+        total = score if total is None else total + score
+    return total
+
+
+def refresh_words():
+    """After a bulk change of facilities: PostgreSQL's word list for typos is rebuilt (SQLite's
+    FTS5 vocabulary follows by itself)."""
+    if not is_sqlite():
+        db.execute_sql("REFRESH MATERIALIZED VIEW facility_word")
 
 
 def _filtered(query, filters, *more):
@@ -107,14 +173,30 @@ def _filtered(query, filters, *more):
     return query.where(reduce(and_, conditions)) if conditions else query
 
 
-def search(filters, page=1, per_page=PER_PAGE, first_district=None):
-    """Facilities matching `filters` by name (those in `first_district` first), one page."""
+def search(filters, page=1, per_page=PER_PAGE, first_district=None, near_to=None):
+    """Facilities matching `filters`, one page: the most relevant first when there are words, then
+    the nearest to `near_to` (lat, lon) when given (with distances), those in `first_district`
+    first, then by name."""
     order = [Facility.search_name, Facility.id]
+    if near_to:
+        lat, lon = near_to
+        scale = math.cos(math.radians(lat)) ** 2
+        located = Facility.latitude.is_null(False)
+        order[:0] = [Case(None, ((located, 0),), 1), Case(None, ((located, (
+            (Facility.latitude - lat) * (Facility.latitude - lat)
+            + (Facility.longitude - lon) * (Facility.longitude - lon) * scale)),), 0)]
     if first_district:
         order.insert(0, Case(None, ((Facility.district == first_district, 0),), 1))
-    rows = list(_filtered(Facility.select(), filters).order_by(*order)
-                .offset((page - 1) * per_page).limit(per_page + 1))
-    return Page([(f, None) for f in rows[:per_page]], page, len(rows) > per_page)
+    query = Facility.select()
+    if filters.name:
+        alternatives = _alternatives(filters.name.split())
+        order.insert(0, _relevance(alternatives).desc())
+        filters = replace(filters, name="")
+        query = query.where(_matches(alternatives))
+    rows = list(_filtered(query, filters).order_by(*order).offset((page - 1) * per_page).limit(per_page + 1))
+    km = (lambda f: distance_km(*near_to, f.latitude, f.longitude) if f.latitude is not None else None) \
+        if near_to else (lambda f: None)
+    return Page([(f, km(f)) for f in rows[:per_page]], page, len(rows) > per_page)
 
 
 def _within(lat, lon, radius, filters):
@@ -194,11 +276,9 @@ def beds_of(facility, now=None):
              now - b.updated_at > STALE_AFTER) for b in beds]
 
 
-def partner_status(facility):
-    """"ya", "tidak", or "belum_tercatat" when the list it came from does not say."""
-    if facility.is_partner:
-        return "ya"
-    return "belum_tercatat" if facility.source in PARTNER_UNKNOWN_SOURCES else "tidak"
+def partner_status(facility, day=None):
+    """"ya", "tidak", or "belum_tercatat" when no list or officer has said."""
+    return facility.partner_on(day or clock.today())
 
 
 def distance_text(km):
@@ -207,3 +287,34 @@ def distance_text(km):
     if str(get_locale()) != "en":
         text = text.replace(".", ",")
     return f"{text} km"
+
+
+# --- kerja sama and booking ------------------------------------------------------------------------
+
+PARTNER_STATES = {"ya": True, "tidak": False, "belum_tercatat": None}
+
+
+def set_partnership(officer, facility_id, state, start=None, end=None):
+    """An officer records a facility's BPJS partnership ("ya", "tidak", "belum_tercatat") and the
+    agreement's dates (only for "ya"). Returns the facility; audited."""
+    with write_lock():
+        facility = Facility.get_locked(facility_id)
+        facility.is_partner = PARTNER_STATES[state]
+        facility.partner_from, facility.partner_until = (start, end) if state == "ya" else (None, None)
+        facility.updated_at = clock.now()
+        facility.save()
+        audit(officer, "partnership_set", f"facility:{facility.id}", state=state, start=start, end=end)
+    return facility
+
+
+def may_book_at(participant, facility, today):
+    """A participant (or the family they act for) may take a queue number here: the same rules as
+    the queue (app/queue/service.py): a partner with polis, their own FKTP or another FKTP, or a
+    hospital they hold a valid referral to."""
+    route = queue.route_to(participant.family.fktp_id, facility)
+    if route is None or not queue.polis_of(facility):
+        return False
+    if route != "referral":
+        return True
+    members = [participant] if not participant.is_head else participant.family_members()
+    return any(r.to_facility_id == facility.id for r in queue.valid_referrals(members, today))

@@ -1,6 +1,6 @@
 """Faskes: find a facility by name, type, region, service and BPJS partnership, nearest first when
 the device gives coordinates (or from a participant's own district); one facility's details."""
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from app.core.rendering import render
 from app.facilities import bp
 from app.facilities import service as facilities
 from app.facilities.forms import MESSAGES, FacilitySearchForm
-from app.models import Facility, Region, RegionChoice
+from app.models import OFFICER_ROLES, Facility, Region, RegionChoice
 
 #: PostgreSQL ids are 32-bit; anything larger cannot exist (and must not reach the driver)
 
@@ -35,6 +35,10 @@ def results_context(form):
     filters = form.filters()
     if form.blocked:
         return dict(results=facilities.Page([], 1, False), messages=messages, notes=notes)
+    if form.has_coordinates and filters.name:
+        results = facilities.search(filters, form.page, near_to=(form.lat, form.lon))
+        notes.append(_l("Yang paling cocok lebih dulu, lalu yang terdekat dari lokasi Anda."))
+        return dict(results=results, messages=messages, notes=notes)
     if form.has_coordinates:
         results = facilities.near(form.lat, form.lon, filters, form.page)
         notes.append(_l("Diurutkan menurut jarak dari lokasi Anda. Faskes tanpa titik lokasi tidak ikut."))
@@ -74,7 +78,11 @@ def detail(facility_id):
     facility = Facility.get_or_none(Facility.id == facility_id)  # the <int> converter bounds the id
     if facility is None:
         abort(404)
+    participant = current_user.participant if current_user.is_authenticated and current_user.participant_id else None
+    may_book = participant is not None and facilities.may_book_at(participant, facility, clock.today())
     return render("facilities/detail.html", facility=facility, regions=facilities.regions_of(facility),
+                  queue_url=url_for("queue.index", faskes=facility.code) if may_book else None,
+                  officer=current_user.is_authenticated and current_user.role in OFFICER_ROLES,
                   hours=facilities.hours_of(facility), services=facilities.services_of(facility),
                   beds=facilities.beds_of(facility, clock.now()) if facility.kind == "rumah_sakit" else [],
                   partner=facilities.partner_status(facility))

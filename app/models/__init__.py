@@ -32,7 +32,7 @@ from app.models.inbox import PhoneCode, Reminder, SmsMessage  # noqa: F401
 from app.models.membership import Family, Participant  # noqa: F401
 from app.models.queue import Booking, Poli, PoliDay, Referral  # noqa: F401
 from app.models.regions import Region, RegionChoice  # noqa: F401
-from app.models.registration import Registration  # noqa: F401
+from app.models.registration import MemberAddition, Registration  # noqa: F401
 
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
@@ -40,5 +40,5 @@ MODELS = (
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
-    Case, CaseEvent, CasePause, CaseStatSnapshot,
+    Case, CaseEvent, CasePause, CaseStatSnapshot, MemberAddition,
 )

@@ -1,8 +1,10 @@
 """Faskes: facilities, their services, opening hours and beds."""
 from peewee import (
+    JOIN,
     BooleanField,
     Case,
     CharField,
+    DateField,
     DateTimeField,
     DeferredForeignKey,
     DoubleField,
@@ -31,6 +33,11 @@ class Facility(BaseModel):
     name = CharField(max_length=150)
     #: the name as searched: lower case, without "RS"/"Rumah Sakit"/"Puskesmas"/"PKM" prefixes
     search_name = CharField(max_length=150, default="", index=True)
+    #: text search (app/facilities/service.py): the words of the name and kind, and of where it is
+    #: (address, district, regency), kept by save() and refresh_search_text(); indexed by FTS5 on
+    #: SQLite and by a tsvector column and trigram words on PostgreSQL (migrations/0007)
+    search_text = TextField(default="")
+    search_place = TextField(default="")
     kind = CharField(max_length=20, index=True)
     hospital_class = CharField(max_length=12, default="")  # A, B, C, D, D PRATAMA
     province_code = CharField(max_length=2, default="", index=True)
@@ -40,12 +47,44 @@ class Facility(BaseModel):
     phone = CharField(max_length=30, default="")
     latitude = DoubleField(null=True)
     longitude = DoubleField(null=True)
-    is_partner = BooleanField(default=True)  # mitra BPJS
+    #: kerja sama with BPJS Kesehatan (mitra): True, False, or None when no list or officer has said
+    is_partner = BooleanField(null=True, default=True)
+    #: the dates of the partnership agreement, when an officer recorded them
+    partner_from = DateField(null=True)
+    partner_until = DateField(null=True)
     source = CharField(max_length=20, default="demo")  # which list it was imported from
     updated_at = DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("latitude", "longitude"), False),)
+
+    def save(self, *args, **kwargs):
+        district = Region.get_or_none(Region.code == self.district_code) if self.district_code else None
+        regency = Region.get_or_none(Region.code == self.regency_code) if self.regency_code else None
+        self.search_text = facility_rules.name_text(self.name, self.kind)
+        self.search_place = facility_rules.place_text(self.address, district and district.name,
+                                                      regency and regency.name)
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def refresh_search_text(cls, codes=None):
+        """Recompute the searched words of the facilities with these codes (all when None), after
+        a bulk insert that bypassed save(). Returns how many rows were looked at."""
+        district, regency = Region.alias(), Region.alias()
+        query = (cls.select(cls.id, cls.name, cls.kind, cls.address, cls.search_text, cls.search_place,
+                            district.name.alias("district_name"), regency.name.alias("regency_name"))
+                 .join(district, JOIN.LEFT_OUTER, on=(district.code == cls.district))
+                 .switch(cls).join(regency, JOIN.LEFT_OUTER, on=(regency.code == cls.regency_code)))
+        if codes is not None:
+            query = query.where(cls.code.in_(list(codes)))
+        count = 0
+        for row in query.dicts().iterator():
+            text = facility_rules.name_text(row["name"], row["kind"])
+            place = facility_rules.place_text(row["address"], row["district_name"], row["regency_name"])
+            if (text, place) != (row["search_text"], row["search_place"]):
+                cls.update(search_text=text, search_place=place).where(cls.id == row["id"]).execute()
+            count += 1
+        return count
 
     @classmethod
     def fktp_near(cls, home_district, area_code=None, limit=15):
@@ -62,6 +101,15 @@ class Facility(BaseModel):
                     .where(cls.kind.in_(cls.FKTP_KINDS), cls.is_partner == True,  # noqa: E712
                            (cls.district == area) | _under(cls.district, area))
                     .order_by(closeness, Region.name, cls.name, cls.id).limit(limit))
+
+    def partner_on(self, day):
+        """Kerja sama with BPJS on `day`: "ya", "tidak" (also outside the agreement's dates), or
+        "belum_tercatat" when nobody has said."""
+        if self.is_partner is None:
+            return "belum_tercatat"
+        within = ((self.partner_from is None or self.partner_from <= day)
+                  and (self.partner_until is None or day <= self.partner_until))
+        return "ya" if self.is_partner and within else "tidak"
 
     def fktp_problem(self, home_district):
         """None when a family living in `home_district` may register here, else "not_fktp" or

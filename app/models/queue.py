@@ -20,12 +20,20 @@ class Poli(BaseModel):
     facility = ForeignKeyField(Facility, backref="polis", on_delete="CASCADE")
     code = CharField(max_length=20)  # umum, gigi, kia, anak, penyakit_dalam, …
     name = CharField(max_length=60)
+    #: kode poli BPJS (INT, ANA, GIG, …), as on referrals and claims; "" when not recorded
+    bpjs_code = CharField(max_length=3, default="")
+    #: the weekdays it serves (0 = Monday), as digits: "012345"
+    weekdays = CharField(max_length=7, default="0123456")
     start_time = CharField(max_length=5, default="08:00")
+    end_time = CharField(max_length=5, default="14:00")
     service_minutes = SmallIntegerField(default=10)
     daily_quota = SmallIntegerField(default=40)  # numbers for JKN participants per day
 
     class Meta:
         indexes = ((("facility", "code"), True),)
+
+    def open_on(self, day):
+        return str(day.weekday()) in self.weekdays
 
 
 class Referral(BaseModel):

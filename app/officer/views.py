@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.accounts import service as access
@@ -19,9 +19,20 @@ from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
+from app.core.forms import parse_date
 from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import OFFICER_ROLES, AuditLog, ChangeRequest, Family, Payment, Registration
+from app.facilities import service as facility_search
+from app.models import (
+    OFFICER_ROLES,
+    AuditLog,
+    ChangeRequest,
+    Facility,
+    Family,
+    MemberAddition,
+    Payment,
+    Registration,
+)
 from app.officer import bp
 from app.officer import service as officer_service
 from app.officer.forms import InactiveForm, LookupForm
@@ -38,14 +49,16 @@ def queue():
     number = min(max(request.args.get("halaman", 1, type=parse_id) or 1, 1), 10_000)
     start = (number - 1) * QUEUE_PAGE
     registrations = list(Registration.awaiting_review().offset(start).limit(QUEUE_PAGE + 1))
+    additions = list(MemberAddition.awaiting_review().offset(start).limit(QUEUE_PAGE + 1))
     requests = list(ChangeRequest.awaiting_decision().offset(start).limit(QUEUE_PAGE + 1))
-    more = len(registrations) > QUEUE_PAGE or len(requests) > QUEUE_PAGE
-    return render("officer/queue.html", registrations=registrations[:QUEUE_PAGE], requests=requests[:QUEUE_PAGE],
-                  page_number=number, next_page=number + 1 if more else None)
+    more = any(len(rows) > QUEUE_PAGE for rows in (registrations, additions, requests))
+    return render("officer/queue.html", registrations=registrations[:QUEUE_PAGE], additions=additions[:QUEUE_PAGE],
+                  requests=requests[:QUEUE_PAGE], page_number=number, next_page=number + 1 if more else None)
 
 
 # --- unmatched payments ------------------------------------------------------------------------
 
+TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
 DECISION_ERRORS = {
     "number_required": _l("Isi nomor VA atau nomor KK keluarga untuk menetapkan pembayaran."),
     "number_format": _l("Nomor VA dan nomor KK terdiri dari 16 angka. Periksa lagi."),
@@ -184,3 +197,51 @@ def set_inactive(family_id):
             flash(_("Status disimpan dan dicatat di riwayat perubahan."), "ok")
             return redirect(url_for(".family", family_id=family.id), 303)
     return _family_page(Family.get_by_id(family.id), form)
+# --- kerja sama BPJS of a facility ----------------------------------------------------------------
+
+PARTNER_CHOICES = (("ya", _l("Mitra BPJS Kesehatan")), ("tidak", _l("Bukan mitra BPJS Kesehatan")),
+                   ("belum_tercatat", _l("Belum tercatat")))
+
+
+class PartnershipForm(FlaskForm):
+    """Kerja sama: yes with the agreement's dates (optional), no, or not recorded."""
+
+    state = SelectField(_l("Kerja sama BPJS"), validate_choice=False,
+                        choices=[SelectChoice(value, label) for value, label in PARTNER_CHOICES])
+    start = StringField(_l("Berlaku mulai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+    end = StringField(_l("Berlaku sampai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.state.data not in dict(PARTNER_CHOICES):
+            self.state.errors = [_l("Pilih salah satu.")]
+            return False
+        self.dates = []
+        for field in (self.start, self.end):
+            text = (field.data or "").strip()
+            day = parse_date(text) if text else None
+            if text and day is None:
+                field.errors = [_l("Tulis tanggal seperti 01-01-2027.")]
+            self.dates.append(day)
+        if self.dates[0] and self.dates[1] and self.dates[1] < self.dates[0]:
+            self.end.errors = [_l("Tanggal berakhir tidak boleh sebelum tanggal mulai.")]
+        return not (self.start.errors or self.end.errors)
+
+
+@bp.route("/faskes/<int:facility_id>/kerja-sama", methods=["GET", "POST"])
+@roles(*OFFICER_ROLES)
+def partnership(facility_id):
+    """Record a facility's BPJS partnership and the dates of its agreement."""
+    facility = Facility.get_or_none(Facility.id == facility_id) or abort(404)
+    form = PartnershipForm()
+    if request.method == "GET":
+        form.state.data = facility.partner_on(clock.today()) if facility.is_partner is not True else "ya"
+        form.start.data = facility.partner_from.strftime("%d-%m-%Y") if facility.partner_from else ""
+        form.end.data = facility.partner_until.strftime("%d-%m-%Y") if facility.partner_until else ""
+    elif form.validate_on_submit():
+        facility_search.set_partnership(acting_user(), facility.id, form.state.data,
+                                        *form.dates)
+        flash(_("Kerja sama BPJS %(name)s disimpan.", name=facility.name), "info")
+        return redirect(url_for("facilities.detail", facility_id=facility.id), 303)
+    return render("officer/partnership.html", facility=facility, form=form)

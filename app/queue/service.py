@@ -131,7 +131,7 @@ def referral_for(member, facility_id, poli_code, visit_date):
 def route_to(fktp_id, facility):
     """How someone registered at `fktp_id` may book at `facility`: "own", "out_of_area",
     "referral", or None (not a BPJS partner, or no poli queue there); see rules.access_route."""
-    if not facility.is_partner:
+    if facility.partner_on(clock.today()) != "ya":
         return None
     return rules.access_route(facility.kind, facility.id == fktp_id)
 
@@ -213,7 +213,7 @@ def book(user, member_id, poli_id, visit_date, request_key=None, facility_id=Non
     route = route_to(member.family.fktp_id, facility)
     if route is None:
         raise QueueRefused("no_queue")
-    if not rules.is_open_on(visit_date, open_weekdays(facility.id)):
+    if not rules.is_open_on(visit_date, open_weekdays(facility.id)) or not poli.open_on(visit_date):
         raise QueueRefused("closed", day=visit_date)
     referral = None
     if route == "referral":

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
 
-from app.registration import views  # noqa: E402,F401  (registers the routes)
+from app.registration import member_views, views  # noqa: E402,F401  (registers the routes)

@@ -5,16 +5,26 @@ another province) come from app/registration.py and are worded here too.
 """
 import re
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, normalize_phone, parse_date
+from app.core import clock, uploads
+from app.core.forms import (
+    IDENTIFIER_ERRORS,
+    PASSWORD_ERRORS,
+    REQUIRED,
+    UPLOAD_ERRORS,
+    normalize_phone,
+    parse_date,
+)
 from app.core.labels import RELATIONSHIP_LABELS, SEGMENT_LABELS, SEX_LABELS
 from app.registration import service as registration
 from app.rules import identity, passwords
+from app.rules.membership import MAX_FAMILY, MAX_PENDING, MIN_SPOUSE_AGE
 
 TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
 
@@ -56,6 +66,16 @@ MESSAGES = {
     "taken": _l("Nomor KK atau NIK ini baru saja didaftarkan orang lain. Datangi kantor BPJS Kesehatan."),
     "decided": _l("Pendaftaran ini sudah diputuskan."),
     "resume_failed": _l("Kode pendaftaran atau nomor KK tidak cocok. Periksa lagi."),
+    "spouse_too_young": _l("Suami atau istri harus berumur paling sedikit %(n)d tahun. Periksa tanggal "
+                           "lahir atau hubungan: bayi didaftarkan sebagai Anak.", n=MIN_SPOUSE_AGE),
+    "spouse_sex": _l("Jenis kelamin tidak cocok dengan hubungan: suami laki-laki, istri perempuan."),
+    "spouse_of_head_sex": _l("Hubungan ini tidak mungkin untuk kepala keluarga ini. Periksa hubungan."),
+    "second_husband": _l("Keluarga ini sudah punya suami. Periksa hubungan."),
+    "too_many_pending": _l("Sudah ada %(n)d anggota baru yang menunggu pemeriksaan petugas. Tunggu "
+                           "keputusannya dulu.", n=MAX_PENDING),
+    "family_full": _l("Satu keluarga paling banyak %(n)d anggota. Datangi kantor BPJS Kesehatan.",
+                      n=MAX_FAMILY),
+    "reason": _l("Tulis alasan penolakan: peserta akan membacanya."),
 }
 NIK_WARNINGS = {
     "birth_date": _l("Tanggal lahir ini berbeda dengan yang tertulis di NIK. Periksa lagi; "
@@ -171,6 +191,18 @@ class AddMemberForm(MemberForm):
         validators=[DataRequired(REQUIRED), AnyOf(MEMBER_RELATIONSHIPS, message=CHOOSE)])
     confirm_late = BooleanField(
         _l("Saya mengerti: jaminan bayi berlaku setelah terdaftar dan iurannya dibayar."))
+    document = FileField(_l("Foto surat keterangan lahir atau akta kelahiran"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.image = None
+
+    def validate_document(self, field):
+        try:
+            self.image = uploads.prepare(field.data)
+        except uploads.UploadError as error:
+            mb = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+            raise ValidationError(UPLOAD_ERRORS[error.code] % {"mb": mb}) from None
 
 
 class FacilityForm(FlaskForm):

@@ -14,15 +14,15 @@ plain text, so it holds only ids: [{"member": index in the draft, "participant":
 import hmac
 import json
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from peewee import IntegrityError
 
 from app.contributions.va import va_issuer
-from app.core import clock, security
+from app.core import clock, security, uploads
 from app.core.audit import audit
-from app.core.db import write_lock
-from app.models import Facility, Family, Participant, Registration, User
+from app.core.db import db, write_lock
+from app.models import Facility, Family, MemberAddition, Participant, Registration, User
 from app.rules import contributions, identity, membership
 
 #: The pages of the form, in order; `Registration.step` is the furthest one the draft may open.
@@ -121,6 +121,45 @@ def save_draft(registration, actor, step, change, today):
         locked.save()
         audit(actor, "registration_saved", f"registration:{locked.id}", step=step)
     return locked
+
+
+# --- the member step ------------------------------------------------------------------------------
+
+def add_draft_member(registration, actor, member, today):
+    """Add one member to the draft. Returns [(field, code)] that refuse it (nothing is saved then);
+    [] once saved. Raises RegistrationError("not_draft") for a draft already sent."""
+    members = members_of(registration.data)
+    found = new_member_problems(members, member, today)
+    if nik_registered(member["nik"]):
+        found.insert(0, ("nik", "nik_registered"))
+    if len(members) >= MAX_MEMBERS:
+        found.append((None, "too_many"))
+    if not found:
+        save_draft(registration, actor, "anggota",
+                   lambda draft: draft.setdefault("members", []).append(stored_member(member)), today)
+    return found
+
+
+def remove_draft_member(registration, actor, index, today):
+    """Remove the member at `index` (text from the form; anything else changes nothing)."""
+    if not (identity.is_digits(index or "") and len(index) < 4):
+        return
+
+    def change(draft):
+        if int(index) < len(draft.get("members", [])):
+            del draft["members"][int(index)]
+    save_draft(registration, actor, "anggota", change, today)
+
+
+def finish_members(registration, actor, today):
+    """Close the member step: None when the members pass the checks together, else the first
+    problem as (index or None, code)."""
+    members = members_of(registration.data)
+    problems = membership.member_problems(members, today) if members else [(None, "", "no_members")]
+    if problems:
+        return problems[0][0], problems[0][2]
+    save_draft(registration, actor, "anggota", lambda draft: None, today)
+    return None
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -333,20 +372,97 @@ def newborn_days_late(family, member, today):
     return membership.newborn_days_late(member["birth_date"], today)
 
 
-def add_member(family, member, actor, today):
-    """A new member of an existing family, with a card number. Raises RegistrationError."""
+def pending_members(family):
+    """The members waiting for an officer (as dicts like family_members())."""
+    return [dict(a.data, birth_date=date.fromisoformat(a.data["birth_date"]))
+            for a in MemberAddition.pending_for(family)]
+
+
+def addition_problems(family, member, today):
+    """Everything that refuses this member: [(field, code)] (field None: the whole form)."""
+    existing, pending = family_members(family), pending_members(family)
+    found = [f for f in new_member_problems(existing, member, today) if f[1] != "duplicate_nik"]
+    if any(m["nik"] == member["nik"] for m in existing + pending):
+        found.insert(0, ("nik", "nik_in_family"))
+    elif nik_registered(member["nik"]):
+        found.insert(0, ("nik", "nik_registered"))
+    found += membership.addition_refusals(member, existing, pending, today)
+    return list(dict.fromkeys(found))
+
+
+def addition_reasons(family, member, today):
+    """Why an officer must look first (codes; empty: the member is added at once)."""
+    since = clock.now() - timedelta(days=membership.AT_ONCE_DAYS)
+    return membership.addition_review_reasons(
+        member, MemberAddition.recent_for(family, since), nik_warnings(member, today))
+
+
+def request_addition(family, member, image, actor, today):
+    """Tambah anggota with its document photo. An ordinary addition creates the participant at once;
+    an unusual one waits for an officer (MemberAddition "menunggu") and counts toward the dues only
+    once approved. Every check runs again under the lock (many forms sent at once meet the same
+    limits). Raises RegistrationError(code, field); the photo is removed when nothing is saved."""
+    name = uploads.store(image)
     try:
         with write_lock():
-            if nik_registered(member["nik"]):
-                raise RegistrationError("nik_registered")
+            Family.get_locked(family.id)  # one addition of a family at a time
+            problems = addition_problems(family, member, today)
+            if problems:
+                field, code = problems[0]
+                raise RegistrationError(code, step=field)
+            reasons = addition_reasons(family, member, today)
+            addition = MemberAddition(family=family, requested_by=actor, document=name,
+                                      nik_index=security.blind_index(member["nik"], "nik"),
+                                      reasons=",".join(reasons))
+            addition.data = stored_member(member)
+            if reasons:
+                addition.save()
+                audit(actor, "member_addition_requested", f"member_addition:{addition.id}",
+                      family.head(), reasons=reasons)
+                return addition
+            addition.participant = _new_member(family, member, actor, today)
+            addition.status = "disetujui"
+            addition.save()
+            return addition
+    except BaseException:
+        uploads.remove(name)
+        raise
+
+
+def _new_member(family, member, actor, today):
+    try:
+        with db.atomic():
             participant = Participant(
                 card_number=Participant.new_card_number(), name=member["name"], sex=member["sex"],
                 birth_date=member["birth_date"], family=family, relationship=member["relationship"],
                 registered_on=today)
             participant.nik = member["nik"]
             participant.save()
-            audit(actor, "member_added", f"participant:{participant.id}", participant,
-                  days_late=newborn_days_late(family, member, today))
-            return participant
     except IntegrityError:
-        raise RegistrationError("nik_registered") from None
+        raise RegistrationError("nik_registered", step="nik") from None
+    audit(actor, "member_added", f"participant:{participant.id}", participant,
+          days_late=newborn_days_late(family, member, today))
+    return participant
+
+
+def decide_addition(officer, addition_id, approve, reason, today):
+    """An officer's decision on a waiting addition: approve (the member is created and counts from
+    this month) or reject with a reason. Raises RegistrationError ("decided", "reason",
+    "nik_registered")."""
+    with write_lock():
+        addition = MemberAddition.get_locked(addition_id)
+        if addition.status != "menunggu":
+            raise RegistrationError("decided")
+        if not approve and not reason:
+            raise RegistrationError("reason")
+        if approve:
+            member = members_of({"members": [addition.data]})[0]
+            if nik_registered(member["nik"]):
+                raise RegistrationError("nik_registered")
+            addition.participant = _new_member(addition.family, member, officer, today)
+        addition.status = "disetujui" if approve else "ditolak"
+        addition.decided_by, addition.decided_at, addition.decision_reason = officer, clock.now(), reason or ""
+        addition.save()
+        audit(officer, f"member_addition_{'approved' if approve else 'rejected'}",
+              f"member_addition:{addition.id}", addition.family.head())
+    return addition

@@ -13,16 +13,21 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles
 from app.core.extensions import limiter
-from app.core.formatting import rupiah
 from app.core.forms import DecisionForm
 from app.core.rendering import render, wants_fragment
-from app.models import OFFICER_ROLES, Facility, Participant, Region, RegionChoice, Registration
+from app.models import (
+    OFFICER_ROLES,
+    Facility,
+    Participant,
+    Region,
+    RegionChoice,
+    Registration,
+)
 from app.registration import bp
 from app.registration import service as workflow
 from app.registration.forms import (
     MESSAGES,
     NIK_WARNINGS,
-    AddMemberForm,
     ConfirmForm,
     FacilityForm,
     FamilyForm,
@@ -63,11 +68,11 @@ def _draft(token):
     return registration
 
 
-def _go(endpoint, **values):
+def _go(endpoint, stays=False, **values):
     """PRG. An htmx form that moves to another page gets HX-Redirect (the next page in full);
-    one that stays on its page follows the 303 and receives its fragment."""
+    one that stays on its page (`stays`, or the same URL) follows the 303 and receives its fragment."""
     url = url_for(endpoint, **values)
-    if wants_fragment() and url != request.path:
+    if wants_fragment() and url != request.path and not stays:
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
         return response
@@ -224,48 +229,85 @@ def _member_rows(members, today):
             for i, member in enumerate(members)]
 
 
-@bp.route("/pendaftaran/<string:token>/anggota", methods=["GET", "POST"])
+def _members_page(registration, form, list_error=None, warnings=None):
+    today = clock.today()
+    if not registration.data.get("members") and not form.relationship.data:
+        form.relationship.data = "kepala"
+    return render("registration/members.html", "registration/_members.html", registration=registration,
+                  form=form, rows=_member_rows(workflow.members_of(registration.data), today),
+                  list_error=list_error, warnings=warnings or {})
+
+
+def _member_step(token):
+    """The open draft at the member step, or (None, the response that goes elsewhere)."""
+    registration = _draft(token)
+    return registration, _gate(registration, "anggota")
+
+
+@bp.get("/pendaftaran/<string:token>/anggota")
 @public
-@limiter.limit("60 per minute", methods=["POST"], deduct_when=lambda response: response.status_code == 200)
 def members(token):
     """Every member on the KK, one at a time (works on a keypad phone): add, remove, go on."""
-    registration = _draft(token)
-    gate = _gate(registration, "anggota")
+    registration, gate = _member_step(token)
+    return gate or _members_page(registration, MemberForm(formdata=None))
+
+
+@bp.post("/pendaftaran/<string:token>/anggota/tambah")
+@public
+@limiter.limit("60 per minute", deduct_when=lambda response: response.status_code == 200)
+def members_add(token):
+    """Add one member to the draft (checked against the members already entered)."""
+    registration, gate = _member_step(token)
     if gate:
         return gate
-    today = clock.today()
-    members = workflow.members_of(registration.data)
-    form = MemberForm(formdata=request.form if "tambah" in request.form else None)
-    if not members and not form.relationship.data:
-        form.relationship.data = "kepala"
-    list_error, warnings = None, {}
-    if request.method == "POST" and "hapus" in request.form:
-        index = request.form["hapus"]
-        if identity.is_digits(index) and int(index) < len(members):
-            def change(draft):
-                if int(index) < len(draft.get("members", [])):
-                    del draft["members"][int(index)]
-            return _save(registration, "anggota", change) or _go(".members", token=token)
-    elif request.method == "POST" and "lanjut" in request.form:
-        problems = membership.member_problems(members, today) if members else [(None, "", "no_members")]
-        if not problems:
-            return _save(registration, "anggota", lambda draft: None) or _go(".facility", token=token)
-        list_error = MESSAGES[problems[0][2]] if problems[0][0] is None else MESSAGES["fix_members"]
-    elif request.method == "POST" and "tambah" in request.form and _validated(form, today, warnings):
-        member = form.member()
-        found = workflow.new_member_problems(members, member, today)
-        if workflow.nik_registered(member["nik"]):
-            found.insert(0, ("nik", "nik_registered"))
-        if len(members) >= workflow.MAX_MEMBERS:
-            list_error = MESSAGES["too_many"]
-        for field, code in found:
+    today, form, warnings = clock.today(), MemberForm(), {}
+    if not _validated(form, today, warnings):
+        return _members_page(registration, form, warnings=warnings)
+    try:
+        found = workflow.add_draft_member(registration, acting_user(), form.member(), today)
+    except workflow.RegistrationError:
+        return _closed(registration)
+    if not found:
+        return _go(".members", stays=True, token=token)
+    list_error = None
+    for field, code in found:
+        if field:
             add_error(getattr(form, field), MESSAGES[code])
-        if not found and not list_error:
-            def change(draft):
-                draft.setdefault("members", []).append(workflow.stored_member(member))
-            return _save(registration, "anggota", change) or _go(".members", token=token)
-    return render("registration/members.html", "registration/_members.html", registration=registration,
-                  form=form, rows=_member_rows(members, today), list_error=list_error, warnings=warnings)
+        else:
+            list_error = MESSAGES[code]
+    return _members_page(registration, form, list_error, warnings)
+
+
+@bp.post("/pendaftaran/<string:token>/anggota/hapus")
+@public
+def members_remove(token):
+    """Remove one member (by its place in the list) from the draft."""
+    registration, gate = _member_step(token)
+    if gate:
+        return gate
+    try:
+        workflow.remove_draft_member(registration, acting_user(), request.form.get("hapus"), clock.today())
+    except workflow.RegistrationError:
+        return _closed(registration)
+    return _go(".members", stays=True, token=token)
+
+
+@bp.post("/pendaftaran/<string:token>/anggota/lanjut")
+@public
+def members_done(token):
+    """Done adding: on to the facility step when the members pass the checks together."""
+    registration, gate = _member_step(token)
+    if gate:
+        return gate
+    try:
+        problem = workflow.finish_members(registration, acting_user(), clock.today())
+    except workflow.RegistrationError:
+        return _closed(registration)
+    if problem is None:
+        return _go(".facility", token=token)
+    index, code = problem
+    return _members_page(registration, MemberForm(formdata=None),
+                         MESSAGES[code] if index is None else MESSAGES["fix_members"])
 
 
 # --- step 3: facility and class ----------------------------------------------------------------
@@ -402,50 +444,3 @@ def review(registration_id):
     return render("registration/review.html", "registration/_review.html", registration=registration,
                   form=form, error=error, matches=workflow.flagged_matches(registration),
                   **_summary(registration.data, clock.today()))
-
-
-# --- tambah anggota --------------------------------------------------------------------------------
-
-@bp.route("/tambah-anggota", methods=["GET", "POST"])
-@roles("peserta")
-def add_member():
-    """The head of a family adds a member (a newborn within 28 days of birth)."""
-    me = current_user.participant
-    if not me.is_head:
-        return render("registration/add_member.html", "registration/_add_member.html", not_head=True), 403
-    family, today = me.family, clock.today()
-    form = AddMemberForm(formdata=request.form if request.method == "POST" else None)
-    warnings, days_late = {}, 0
-    allowed = family.segment in contributions.FAMILY_VA
-    if allowed and request.method == "POST" and _validated(form, today, warnings):
-        member = form.member()
-        days_late = workflow.newborn_days_late(family, member, today)
-        existing = workflow.family_members(family)
-        found = workflow.new_member_problems(existing, member, today)
-        if any(m["nik"] == member["nik"] for m in existing):
-            found = [("nik", "nik_in_family")] + [f for f in found if f[1] != "duplicate_nik"]
-        elif workflow.nik_registered(member["nik"]):
-            found.insert(0, ("nik", "nik_registered"))
-        for field, code in found:
-            add_error(getattr(form, field), MESSAGES[code])
-        if days_late and not form.confirm_late.data:
-            add_error(form.confirm_late,
-                      _("Centang kotak ini untuk menyatakan Anda sudah membaca keterangan di atas."))
-        if not form.errors:
-            try:
-                participant = workflow.add_member(family, member, acting_user(), today)
-            except workflow.RegistrationError:
-                add_error(form.nik, MESSAGES["nik_registered"])
-            else:
-                message = _("%(name)s sudah ditambahkan. Nomor kartu JKN: %(card)s.",
-                            name=participant.name, card=participant.card_number)
-                due = family.monthly_due(today)
-                if due:
-                    message += " " + _("Iuran keluarga mulai bulan ini %(amount)s per bulan.",
-                                       amount=rupiah(due))
-                flash(message, "info")
-                for warning in warnings.values():
-                    flash(warning, "info")
-                return _go("membership.status")
-    return render("registration/add_member.html", "registration/_add_member.html", form=form, family=family,
-                  allowed=allowed, warnings=warnings, days_late=days_late)

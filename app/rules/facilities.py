@@ -2,6 +2,8 @@
 import math
 import re
 
+from rapidfuzz.distance import OSA
+
 #: Prefixes people type or leave out: "RS Hermina" = "Rumah Sakit Hermina" = "hermina".
 _PREFIXES = re.compile(
     r"^(rumah sakit umum daerah|rumah sakit umum|rumah sakit|rsud|rsu|rsia|rs|puskesmas|pkm|"
@@ -30,3 +32,60 @@ def bounding_box(lat, lon, radius_km):
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * max(math.cos(math.radians(lat)), 1e-6)))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+# --- text search: the words of a facility and of a query ---------------------------------------------
+
+#: spelled-out types → the abbreviation people type (longest first); the same on both sides
+_ABBREVIATIONS = (
+    ("rumah sakit umum daerah", "rsud"), ("rumah sakit ibu dan anak", "rsia"), ("rumah sakit ibu anak", "rsia"),
+    ("rumah sakit umum", "rsu"), ("rumah sakit", "rs"), ("rs umum daerah", "rsud"),
+    ("rs ibu dan anak", "rsia"), ("rs umum", "rsu"), ("puskesmas", "pkm"), ("apotik", "apotek"),
+)
+_ABBREVIATION = re.compile(r"\b(" + "|".join(re.escape(long) for long, _ in _ABBREVIATIONS) + r")\b")
+_SHORT = dict(_ABBREVIATIONS)
+#: a word for each kind, so "rs harapan" finds "Harapan Sehat" when it is a hospital
+KIND_WORDS = {"rumah_sakit": "rs", "puskesmas": "pkm", "klinik_pratama": "klinik", "klinik_utama": "klinik",
+              "apotek": "apotek", "optik": "optik", "laboratorium": "laboratorium"}
+QUERY_WORDS_MAX = 8
+
+
+def words(text):
+    """Lower-case [a-z0-9] words with the spelled-out types abbreviated ("Rumah Sakit X" → rs, x)."""
+    plain = " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
+    return _ABBREVIATION.sub(lambda m: _SHORT[m.group(1)], plain).split()
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def name_text(name, kind):
+    """The searched words of a facility's name, with its kind's word."""
+    return " ".join(_unique(words(name) + ([KIND_WORDS[kind]] if kind in KIND_WORDS else [])))
+
+
+def place_text(*parts):
+    """The searched words of where it is: address, district, regency."""
+    return " ".join(_unique(w for part in parts for w in words(part)))
+
+
+def query_words(text):
+    """The words of a query, in order, without repeats or single letters (at most QUERY_WORDS_MAX)."""
+    return _unique(w for w in words(text) if len(w) > 1 or w.isdigit())[:QUERY_WORDS_MAX]
+
+
+def max_edits(word):
+    """Typos forgiven in a word: none under 4 letters, one under 8, two from 8 letters."""
+    return 0 if len(word) < 4 or word.isdigit() else 1 if len(word) < 8 else 2
+
+
+def close_words(word, vocabulary, limit=5):
+    """Words of `vocabulary` within max_edits(word) of `word`, closest first (typos: "cibnong"; two
+    letters swapped count as one edit)."""
+    edits = max_edits(word)
+    if not edits:
+        return []
+    found = sorted((distance, term) for term in vocabulary if abs(len(term) - len(word)) <= edits
+                   and (distance := OSA.distance(word, term, score_cutoff=edits)) <= edits)
+    return [term for _, term in found[:limit] if term != word]

@@ -85,3 +85,65 @@ def name_key(name):
 def similar_names(a, b, threshold=0.85):
     """"Siti Aminah" ~ "Siti Aminnah" ~ "SITI  AMINAH": a possible duplicate for an officer to see."""
     return difflib.SequenceMatcher(None, name_key(a), name_key(b)).ratio() >= threshold
+
+
+# --- tambah anggota: what the office checks ---------------------------------------------------------
+
+#: a spouse younger than this cannot be one (the marriage law allows 19, with a court's
+#: dispensation younger; below this no dispensation is given)
+MIN_SPOUSE_AGE = 16
+#: additions in this many days count as "at once"; more than AT_ONCE of them need an officer
+AT_ONCE_DAYS = 30
+AT_ONCE = 2
+#: additions of one family waiting for an officer at the same time
+MAX_PENDING = 3
+MAX_FAMILY = 15
+SPOUSE_SEX = {"suami": "L", "istri": "P"}
+
+
+def age_on(birth_date, day):
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def addition_refusals(member, family, pending, today):
+    """Why this member can never be added this way: [(field, code)], empty when it may be.
+
+    `family` is the members on the card and `pending` those waiting for an officer (dicts with
+    relationship, sex, birth_date). Codes: "spouse_too_young", "spouse_sex", "second_husband",
+    "spouse_of_head_sex", "too_many_pending", "family_full".
+    """
+    found = []
+    relationship = member["relationship"]
+    everyone = list(family) + list(pending)
+    head = next((m for m in family if m["relationship"] == "kepala"), None)
+    if relationship in SPOUSE_SEX:
+        if age_on(member["birth_date"], today) < MIN_SPOUSE_AGE:
+            found.append(("birth_date", "spouse_too_young"))
+        if member["sex"] != SPOUSE_SEX[relationship]:
+            found.append(("sex", "spouse_sex"))
+        if head is not None and head["sex"] == SPOUSE_SEX[relationship]:
+            found.append(("relationship", "spouse_of_head_sex"))
+        elif relationship == "suami" and any(m["relationship"] == "suami" for m in everyone):
+            found.append(("relationship", "second_husband"))
+    if len(pending) >= MAX_PENDING:
+        found.append((None, "too_many_pending"))
+    if len(everyone) >= MAX_FAMILY:
+        found.append((None, "family_full"))
+    return found
+
+
+def addition_review_reasons(member, recent, nik_mismatches):
+    """Why an officer must look before the member counts: a list of codes, empty when the addition
+    is ordinary (a child, at most AT_ONCE additions within AT_ONCE_DAYS, a NIK that agrees).
+
+    `recent`: additions of the family (applied or waiting) within AT_ONCE_DAYS before this one;
+    `nik_mismatches`: what the NIK disagrees with ({"birth_date", "sex"}).
+    """
+    reasons = []
+    if member["relationship"] != "anak":
+        reasons.append("not_child")
+    if recent >= AT_ONCE:
+        reasons.append("many_at_once")
+    if "birth_date" in nik_mismatches:
+        reasons.append("nik_birth_date")
+    return reasons

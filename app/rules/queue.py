@@ -207,3 +207,37 @@ def beds_problem(available, total):
     if available > total:
         return "available_over_total"
     return None
+
+
+# --- poli settings (the facility staff's form) ----------------------------------------------------
+
+POLI_QUOTA_MAX = 500
+POLI_MINUTES_MAX = 120
+_POLI_CODE = re.compile(r"[a-z][a-z0-9_]{1,19}")
+_BPJS_POLI_CODE = re.compile(r"[A-Z]{3}")
+
+
+def poli_problems(code, bpjs_code, days, start_time, end_time, daily_quota, service_minutes):
+    """[(field, problem)] of a poli's settings: code "code", bpjs_code "bpjs_code", days "no_days",
+    times "format"/"order", quota and minutes "not_number"/"too_small"/"too_large"."""
+    found = []
+    if not _POLI_CODE.fullmatch(code or ""):
+        found.append(("code", "code"))
+    if bpjs_code and not _BPJS_POLI_CODE.fullmatch(bpjs_code):
+        found.append(("bpjs_code", "bpjs_code"))
+    if not days:
+        found.append(("days", "no_days"))
+    problem = hours_problem(start_time, end_time)
+    if problem:
+        found.append(("start_time" if problem == "format" and parse_time(start_time) is None else "end_time",
+                      problem))
+    for field, value, top in (("daily_quota", daily_quota, POLI_QUOTA_MAX),
+                              ("service_minutes", service_minutes, POLI_MINUTES_MAX)):
+        number = int(value) if _INTEGER.fullmatch((value or "").strip()) else None
+        if number is None:
+            found.append((field, "not_number"))
+        elif number < 1:
+            found.append((field, "too_small"))
+        elif number > top:
+            found.append((field, "too_large"))
+    return found

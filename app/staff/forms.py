@@ -1,11 +1,15 @@
-"""Forms of the facility staff's pages: beds, opening hours and services."""
+"""Forms of the facility staff's pages: beds, opening hours, services and polis."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.core.forms import REQUIRED
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.rules import queue as rules
+
+TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
+
 
 BED_ERRORS = {
     "missing": _l("Isi jumlah tersedia dan jumlah seluruhnya."),
@@ -114,3 +118,58 @@ class ServicesForm(FlaskForm):
     def validate_services(self, field):
         if any(value not in rules.SERVICES for value in field.data or ()):
             raise ValidationError(_l("Pilih layanan dari daftar."))
+
+
+POLI_ERRORS = {
+    "code": _l("Kode poli: 2–20 huruf kecil, angka atau garis bawah, mulai dengan huruf (contoh: penyakit_dalam)."),
+    "bpjs_code": _l("Kode poli BPJS: tiga huruf besar, contoh INT, ANA, GIG. Kosongkan bila belum tahu."),
+    "no_days": _l("Pilih paling sedikit satu hari buka."),
+    "format": _l("Tulis jam seperti 07:30 (00:00 sampai 23:59)."),
+    "order": _l("Jam tutup harus sesudah jam buka."),
+    "not_number": _l("Tulis angka bulat saja, misalnya 30."),
+    "too_small": _l("Paling sedikit 1."),
+}
+QUOTA_TOO_LARGE = _l("Kuota paling banyak %(n)d nomor sehari.", n=rules.POLI_QUOTA_MAX)
+MINUTES_TOO_LARGE = _l("Paling lama %(n)d menit per pasien.", n=rules.POLI_MINUTES_MAX)
+
+
+class PoliForm(FlaskForm):
+    """A poli: name, codes, the days and hours it serves, its JKN quota and minutes per patient."""
+
+    name = StringField(_l("Nama poli"), validators=[DataRequired(REQUIRED), Length(max=60, message=TOO_LONG)])
+    code = StringField(_l("Kode poli (untuk sistem)"), validators=[DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
+    bpjs_code = StringField(_l("Kode poli BPJS"), validators=[Length(max=3, message=TOO_LONG)])
+    days = SelectMultipleField(_l("Hari buka"), validate_choice=False,
+                               choices=[SelectChoice(str(d), name) for d, name in enumerate(DAY_NAMES)])
+    start_time = StringField(_l("Jam mulai"), validators=[DataRequired(REQUIRED), Length(max=5, message=TOO_LONG)])
+    end_time = StringField(_l("Jam selesai"), validators=[DataRequired(REQUIRED), Length(max=5, message=TOO_LONG)])
+    daily_quota = StringField(_l("Kuota pasien JKN per hari"), validators=[DataRequired(REQUIRED), Length(max=9, message=TOO_LONG)])
+    service_minutes = StringField(_l("Rata-rata menit per pasien"), validators=[DataRequired(REQUIRED), Length(max=9, message=TOO_LONG)])
+
+    def fill(self, poli):
+        for name in ("name", "code", "bpjs_code", "start_time", "end_time"):
+            self[name].data = getattr(poli, name)
+        self.days.data = list(poli.weekdays)
+        self.daily_quota.data, self.service_minutes.data = str(poli.daily_quota), str(poli.service_minutes)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        days = "".join(sorted({d for d in self.days.data or () if d in "0123456" and len(d) == 1}))
+        bpjs_code = (self.bpjs_code.data or "").strip().upper()
+        code = (self.code.data or "").strip().lower()
+        problems = rules.poli_problems(code, bpjs_code, days, self.start_time.data, self.end_time.data,
+                                       self.daily_quota.data, self.service_minutes.data)
+        for field, problem in problems:
+            message = POLI_ERRORS.get(problem)
+            if problem == "too_large":
+                message = QUOTA_TOO_LARGE if field == "daily_quota" else MINUTES_TOO_LARGE
+            self[field].errors = list(self[field].errors) + [message]
+        if problems:
+            return False
+        self.values = dict(name=" ".join(self.name.data.split()), code=code, bpjs_code=bpjs_code, weekdays=days,
+                           start_time=rules.normalize_time(self.start_time.data),
+                           end_time=rules.normalize_time(self.end_time.data),
+                           daily_quota=int(self.daily_quota.data), service_minutes=int(self.service_minutes.data))
+        return True

@@ -164,3 +164,27 @@ def update_services(user, facility, services):
             FacilityService.create(facility=facility, service=service)
         Facility.update(updated_at=clock.now()).where(Facility.id == facility.id).execute()
         audit(user, "services_updated", f"facility:{facility.id}", services=chosen)
+
+
+# --- poli settings -------------------------------------------------------------------------------
+
+POLI_FIELDS = ("name", "code", "bpjs_code", "weekdays", "start_time", "end_time", "daily_quota", "service_minutes")
+
+
+def save_poli(user, values, poli_id=None):
+    """Create a poli at the staff member's facility, or change one of its own (`poli_id`).
+    `values` are checked already (PoliForm). Raises NotFound, or QueueRefused("poli_code_taken")."""
+    if not user.facility_id:
+        raise NotFound
+    try:
+        with write_lock():
+            poli = Poli(facility=user.facility_id) if poli_id is None else staff_poli(user, poli_id)
+            for name in POLI_FIELDS:
+                setattr(poli, name, values[name])
+            with db.atomic():
+                poli.save()
+            audit(user, "poli_saved", f"poli:{poli.id}", created=poli_id is None,
+                  **{name: values[name] for name in POLI_FIELDS})
+    except IntegrityError:  # (facility, code) is unique
+        raise QueueRefused("poli_code_taken") from None
+    return poli

@@ -21,7 +21,7 @@ from app.queue.forms import refusal_text
 from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 from app.staff import bp, service
-from app.staff.forms import HoursForm, ServicesForm, beds_form
+from app.staff.forms import HoursForm, PoliForm, ServicesForm, beds_form
 
 
 @bp.errorhandler(NotFound)
@@ -159,3 +159,58 @@ def services():
         flash(_("Layanan disimpan."), "ok")
         return redirect(url_for("staff.services"), 303)
     return render("staff/services.html", facility=facility, form=form, service_labels=SERVICE_LABELS)
+
+
+# --- polis ---------------------------------------------------------------------------------------
+
+def _polis_page(facility, form, status=200):
+    polis = service.polis_of(facility) if facility else []
+    return render("staff/polis.html", facility=facility, polis=polis, form=form, weekdays=DAY_NAMES), status
+
+
+def _poli_saved(user, form, poli_id=None):
+    """Save a checked form; the redirect, or None with the refusal next to the code."""
+    try:
+        service.save_poli(user, form.values, poli_id)
+    except QueueRefused:
+        form.code.errors = list(form.code.errors) + [_("Kode poli ini sudah dipakai poli lain di faskes ini.")]
+        return None
+    flash(_("Poli %(name)s disimpan.", name=form.values["name"]), "ok")
+    return redirect(url_for("staff.polis"), 303)
+
+
+@bp.get("/poli")
+@roles("petugas_faskes")
+def polis():
+    """The polis of my facility, and the form for a new one."""
+    form = PoliForm(formdata=None, data={"start_time": "08:00", "end_time": "12:00", "service_minutes": "10",
+                                         "days": ["0", "1", "2", "3", "4", "5"]})
+    return _polis_page(_facility(acting_user()), form)
+
+
+@bp.post("/poli")
+@roles("petugas_faskes")
+def add_poli():
+    """A new poli at my facility."""
+    user = acting_user()
+    facility = _facility(user)
+    if facility is None:
+        abort(404)
+    form = PoliForm()
+    return (form.validate_on_submit() and _poli_saved(user, form)) or _polis_page(facility, form)
+
+
+@bp.route("/poli/<int:poli_id>", methods=["GET", "POST"])
+@roles("petugas_faskes")
+def edit_poli(poli_id):
+    """Change one poli of my facility (another facility's poli is a 404)."""
+    user = acting_user()
+    poli = service.staff_poli(user, poli_id)
+    form = PoliForm(formdata=None) if request.method == "GET" else PoliForm()
+    if request.method == "GET":
+        form.fill(poli)
+    elif form.validate_on_submit():
+        saved = _poli_saved(user, form, poli.id)
+        if saved:
+            return saved
+    return render("staff/poli.html", poli=poli, form=form, weekdays=DAY_NAMES)

@@ -151,7 +151,7 @@ def test_paid_up_family_owes_nothing_in_arrears(dewi):
 
 def test_active_family_with_this_month_unpaid_is_told_what_happens_at_month_end(app, dewi):
     with app.app_context():
-        payment = Payment.get(Payment.reference == f"DEMO-3273020202180002-{this_month():%Y%m}")
+        payment = Payment.get(Payment.reference == f"DEMO-F{Family.get(kk_number='3273020202180002').id}-{this_month():%Y%m}")
         Allocation.delete().where(Allocation.payment == payment).execute()
         payment.delete_instance()
     status = text_of(page(dewi.get("/iuran")).select_one("#tagihan"))
@@ -293,7 +293,7 @@ def test_receipt_shows_the_months_covered_and_the_credit_left(app, budi):
 
 def test_demo_receipt_without_credit(app, budi):
     with app.app_context():
-        payment = Payment.get(Payment.reference == f"DEMO-3201010101190001-{months_ago(4):%Y%m}")
+        payment = Payment.get(Payment.reference == f"DEMO-F{Family.get(kk_number='3201010101190001').id}-{months_ago(4):%Y%m}")
     html = page(budi.get(f"/iuran/bukti/{payment.id}"))
     assert [text_of(li) for li in html.select("#bulan li")] == [f"{month_label(months_ago(4))}: Rp105.000"]
     assert html.select_one("#sisa") is None

@@ -1,11 +1,13 @@
 """Pendaftaran peserta baru (JS off and htmx), resume after a dropped connection, de-duplication,
 bad input, the officer's review, and tambah anggota — as the people using them meet them."""
+import io
 import json
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from app.contributions.va import LocalVaIssuer
 from app.core import clock, security
@@ -65,7 +67,7 @@ def save_family(client, base, kk=KK, region=CIBINONG, **extra):
 
 
 def add(client, base, member, headers=None):
-    return post(client, f"{base}/anggota", headers=headers, tambah="1", **member)
+    return post(client, f"{base}/anggota/tambah", headers=headers, **member)
 
 
 def facility_id(app, code):
@@ -93,7 +95,7 @@ def draft_up_to(app, client, step, members=(HEAD, WIFE, CHILD), region=CIBINONG,
         assert response.status_code == 303, error_texts(response)
     if step == "anggota":
         return base
-    assert post(client, f"{base}/anggota", lanjut="1").status_code == 303
+    assert post(client, f"{base}/anggota/lanjut").status_code == 303
     if step == "faskes":
         return base
     code = "DEMO-PKM-3201" if region == CIBINONG else "DEMO-PKM-3273"
@@ -144,7 +146,7 @@ def test_whole_flow_creates_a_family_waiting_for_its_first_payment(app, client):
         assert add(client, base, member).headers["Location"] == f"{base}/anggota"
     listed = [li.b.get_text() for li in page(client.get(f"{base}/anggota")).select("ol.list > li")]
     assert listed == ["Andi Wijaya", "Rina Marlina", "Bagas Wijaya"]
-    assert post(client, f"{base}/anggota", lanjut="1").headers["Location"] == f"{base}/faskes"
+    assert post(client, f"{base}/anggota/lanjut").headers["Location"] == f"{base}/faskes"
 
     step3 = page(client.get(f"{base}/faskes"))
     offered = [o.get_text() for o in step3.select("select[name=fktp] option") if o["value"]]
@@ -220,7 +222,7 @@ def test_picker_button_refreshes_the_picker_without_saving_and_keeps_the_input(a
 
 def test_a_member_can_be_removed(app, client):
     base = draft_up_to(app, client, "anggota", members=(HEAD, WIFE))
-    assert post(client, f"{base}/anggota", hapus="1").status_code == 303
+    assert post(client, f"{base}/anggota/hapus", hapus="1").status_code == 303
     listed = [li.b.get_text() for li in page(client.get(f"{base}/anggota")).select("ol.list > li")]
     assert listed == ["Andi Wijaya"]
 
@@ -230,10 +232,10 @@ def test_steps_cannot_be_skipped(app, client):
     assert client.get(f"{base}/faskes").headers["Location"] == f"{base}/keluarga"
     save_family(client, base)
     assert client.get(f"{base}/periksa").headers["Location"] == f"{base}/anggota"
-    response = post(client, f"{base}/anggota", lanjut="1")
+    response = post(client, f"{base}/anggota/lanjut")
     assert error_next_to(response, "members") == ["Tambahkan dulu anggota keluarga, mulai dari kepala keluarga."]
     add(client, base, WIFE)
-    response = post(client, f"{base}/anggota", lanjut="1")
+    response = post(client, f"{base}/anggota/lanjut")
     assert error_next_to(response, "members") == [
         "Belum ada kepala keluarga. Tambahkan anggota dengan hubungan Kepala keluarga."]
 
@@ -555,7 +557,8 @@ def test_a_step_posted_for_a_finished_registration_changes_nothing(app, client):
     base = draft_up_to(app, client, "periksa")
     submit(client, base)
     for step, data in (("keluarga", {"kk_number": "3201019999999999", "lanjut": "1", **CIBINONG}),
-                       ("anggota", {"hapus": "0"}), ("faskes", {"lanjut": "1"}),
+                       ("anggota/hapus", {"hapus": "0"}), ("anggota/tambah", CHILD),
+                       ("anggota/lanjut", {}), ("faskes", {"lanjut": "1"}),
                        ("periksa", {"password": PASSWORD, "confirm": PASSWORD, "agree": "y"})):
         response = post(client, f"{base}/{step}", **data)
         assert response.headers["Location"] == f"{base}/selesai", step
@@ -680,8 +683,17 @@ def test_a_draft_in_progress_is_not_shown_to_officers(app, client):
 
 # --- tambah anggota --------------------------------------------------------------------------------
 
-def add_to_family(client, member, **extra):
-    return client.post("/tambah-anggota", data={"csrf_token": token_of(client), **member, **extra})
+def birth_letter():
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (240, 240, 230)).save(out, "PNG")
+    return (io.BytesIO(out.getvalue()), "surat-lahir.png")
+
+
+def add_to_family(client, member, headers=None, document=True, **extra):
+    data = {"csrf_token": token_of(client), **member, **extra}
+    if document:
+        data["document"] = birth_letter()
+    return client.post("/tambah-anggota", data=data, headers=headers, content_type="multipart/form-data")
 
 
 def baby(days_old, sex="P"):
@@ -700,7 +712,7 @@ def test_head_adds_a_newborn_in_time(app):
     with app.app_context():
         added = Participant.get(Participant.name == "Putri Santoso")
         assert added.family.kk_number == DEMO_KK and added.registered_on == clock.today()
-        assert AuditLog.get(AuditLog.action == "member_added").subject == f"participant:{added.id}"
+        assert AuditLog.select().where(AuditLog.action == "member_added").order_by(AuditLog.id.desc()).get().subject == f"participant:{added.id}"
         card = added.card_number
     status = page(client.get("/kepesertaan"))
     flash = status.select_one(".flash").get_text()
@@ -726,7 +738,7 @@ def test_a_late_newborn_is_warned_about_and_needs_a_confirmation(app):
         assert not Participant.select().where(Participant.name == "Putri Santoso").exists()
     assert add_to_family(client, late, confirm_late="y").headers["Location"] == "/kepesertaan"
     with app.app_context():
-        assert AuditLog.get(AuditLog.action == "member_added").detail == '{"days_late": 12}'
+        assert AuditLog.select().where(AuditLog.action == "member_added").order_by(AuditLog.id.desc()).get().detail == '{"days_late": 12}'
 
 
 def test_adding_a_member_refuses_bad_input(app):
@@ -775,7 +787,7 @@ def test_add_member_htmx_fragment(app):
     client = signed_in_client(app, "peserta")
     html = page(client.get("/tambah-anggota", headers=HX))
     assert html.html is None and html.find()["id"] == "add-member"
-    moved = client.post("/tambah-anggota", headers=HX, data={"csrf_token": token_of(client), **baby(10)})
+    moved = add_to_family(client, baby(10), headers=HX)
     assert moved.headers["HX-Redirect"] == "/kepesertaan"
 
 
@@ -789,7 +801,7 @@ def test_only_the_head_adds_members(app, client):
     assert refused.status_code == 403
     assert "Hanya kepala keluarga yang bisa menambah anggota." in page(refused).main.get_text()
     assert page(refused).find("form", id="member") is None
-    assert wife.post("/tambah-anggota", data={"csrf_token": token_of(wife), **baby(10)}).status_code == 403
+    assert add_to_family(wife, baby(10)).status_code == 403
     assert client.get("/tambah-anggota").headers["Location"].startswith("/masuk")
     assert signed_in_client(app, "fasilitator").get("/tambah-anggota").status_code == 403
     with app.app_context():
@@ -803,12 +815,12 @@ def test_registration_pages_stay_within_the_core_budget(app, client):
     base = draft_up_to(app, client, "anggota", members=(HEAD, WIFE))
     add(client, base, CHILD)
     urls = ["/pendaftaran", f"{base}/keluarga", f"{base}/anggota", f"{base}/faskes"]
-    post(client, f"{base}/anggota", lanjut="1")
+    post(client, f"{base}/anggota/lanjut")
     choose_facility(app, client, base)
     urls.append(f"{base}/periksa")
     pages = [(url, client.get(url, headers={"Accept-Encoding": "gzip"})) for url in urls]
-    pages.append(("invalid member", client.post(f"{base}/anggota", headers={"Accept-Encoding": "gzip"}, data={
-        "csrf_token": token_of(client), "tambah": "1", "nik": "1", "name": "", "birth_date": "x"})))
+    pages.append(("invalid member", client.post(f"{base}/anggota/tambah", headers={"Accept-Encoding": "gzip"}, data={
+        "csrf_token": token_of(client), "nik": "1", "name": "", "birth_date": "x"})))
     submit(client, base)
     pages.append(("selesai", client.get(f"{base}/selesai", headers={"Accept-Encoding": "gzip"})))
     for role, url in (("peserta", "/tambah-anggota"), ("petugas_bpjs", review_url)):
