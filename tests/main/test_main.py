@@ -184,6 +184,23 @@ def test_css_is_fingerprinted_immutable_and_secured(client):
     assert client.get("/static/app.css").status_code == 404  # only the fingerprinted name
 
 
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_css_is_served_compressed_when_the_browser_accepts_it(client, encoding):
+    href = page(client.get("/")).find("link", rel="stylesheet")["href"]
+    plain = client.get(href).get_data()
+    response = client.get(href, headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding and "Accept-Encoding" in response.headers["Vary"]
+    assert len(response.get_data()) < len(plain) / 2
+    assert response.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+
+
+def test_static_files_are_served_plain_where_no_compressed_copy_can_be_written(app, tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    path = assets.STATIC / "app.css"
+    assert assets.compressed_copy(path, assets.fingerprinted("app.css", path), blocked) == path
+
+
 def test_htmx_is_optional(app, monkeypatch):
     script = page(app.test_client().get("/wilayah")).find("script")
     if assets.VENDOR["htmx.js"].exists():
