@@ -39,7 +39,7 @@ def parse_id(value):
 def make_database(url):
     """`sqlite:///path` or `postgresql://…` → a Peewee database, pooled (an in-memory SQLite aside)."""
     if url.startswith("sqlite"):
-        scheme, _, rest = url.partition("://")
+        rest = url.partition("://")[2]
         if ":memory:" in rest:  # every connection would be a new, empty database: never pool it
             return connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
         return connect(f"sqlite+pool://{rest}", pragmas=SQLITE_PRAGMAS, **SQLITE_POOL)
