@@ -121,7 +121,8 @@ def sign_in(port):
     """The Cookie header of a fresh signed-in session of the demo participant."""
     status, headers, body = request(port, "GET", "/masuk")
     jar = cookies_of(headers, {})
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', body)
+    tag = re.search(rb'<input[^>]*name="csrf_token"[^>]*>', body)
+    token = tag and re.search(rb'value="([^"]+)"', tag.group(0))
     if status != 200 or token is None:
         raise RuntimeError(f"GET /masuk: {status}, no CSRF token")
     form = urlencode({"identifier": IDENTIFIER, "password": PASSWORD, "csrf_token": token.group(1).decode()})
