@@ -4,8 +4,9 @@ For each app directory (by default this repository) the script builds a fresh SQ
 temporary directory (`flask migrate`, `flask import regions`, `flask seed --demo`, as `make run`
 does), starts gunicorn with the project's gunicorn.conf.py (2 workers x 2 threads unless
 WEB_CONCURRENCY / GUNICORN_THREADS say otherwise) on 127.0.0.1, signs in as the demo participant and
-drives each page with the same load: wrk when the machine has it, else a small Python load generator
-(whose own cost caps the figures: compare ratios, not absolute numbers). scripts/bench_hello.py gets
+drives each page with the same load (page by page, every app in turn): wrk when the machine has it,
+else a small Python load generator (whose own cost caps the figures: compare ratios, not absolute
+numbers). scripts/bench_hello.py gets
 the same gunicorn settings and the same load, before and after the apps. Prints req/s, p50 and p99 per
 page and each page's req/s as a share of hello's. It prints figures and never fails on them.
 
@@ -226,38 +227,56 @@ def prepare_database(app_dir, env):
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def bench_app(app_dir, args):
-    """{label: (req/s, p50, p99, note)} for every page of the app in `app_dir`."""
-    results = {}
+def start_app(app_dir, directory):
+    """gunicorn serving the app in `app_dir` on a fresh database under `directory`."""
+    env = server_env({
+        "APP_ENV": "development", "FLASK_APP": "wsgi:app",
+        "DATABASE_URL": f"sqlite:///{directory}/bench.db", "UPLOAD_DIR": f"{directory}/uploads",
+        "SECRET_KEY": secrets.token_urlsafe(32), "PASSWORD_PEPPER": secrets.token_urlsafe(24),
+        "FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    })
+    prepare_database(app_dir, env)
+    return Server(["wsgi:app"], app_dir, env, "/healthz")
+
+
+def bench_page(server, path, signed_in, args):
+    headers = dict(BROWSER)
+    if signed_in:  # a fresh session per page: the idle-timeout clock never re-signs it
+        headers["Cookie"] = sign_in(server.port)
+    status = request(server.port, "GET", path, headers=headers)[0]
+    rate, p50, p99, note = drive(server.port, path, headers, args)
+    if status != 200:
+        note = f"status {status}; {note}".rstrip("; ")
+    return path, rate, p50, p99, note
+
+
+def bench_apps(app_dirs, args):
+    """[(name, {label: (path, req/s, p50, p99, note)})]: every app is served at once (an idle server
+    costs nothing) and the pages are taken in turn, each page on every app before the next page, so
+    that a busy moment of the machine hits the apps alike."""
+    names = [d.name for d in app_dirs] if len(app_dirs) > 1 else ["jkn-lite"]
+    results = {name: {} for name in names}
     with tempfile.TemporaryDirectory(prefix="jkn-bench-") as directory:
-        env = server_env({
-            "APP_ENV": "development", "FLASK_APP": "wsgi:app",
-            "DATABASE_URL": f"sqlite:///{directory}/bench.db", "UPLOAD_DIR": f"{directory}/uploads",
-            "SECRET_KEY": secrets.token_urlsafe(32), "PASSWORD_PEPPER": secrets.token_urlsafe(24),
-            "FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        })
-        prepare_database(app_dir, env)
-        server = Server(["wsgi:app"], app_dir, env, "/healthz")
+        servers = []
         try:
+            for index, app_dir in enumerate(app_dirs):
+                Path(directory, str(index)).mkdir()
+                servers.append(start_app(app_dir, Path(directory, str(index))))
             for label, path, signed_in in PAGES:
-                headers = dict(BROWSER)
-                if signed_in:  # a fresh session per page: the idle-timeout clock never re-signs it
-                    headers["Cookie"] = sign_in(server.port)
-                status = request(server.port, "GET", path, headers=headers)[0]
-                rate, p50, p99, note = drive(server.port, path, headers, args)
-                if status != 200:
-                    note = f"status {status}; {note}".rstrip("; ")
-                results[label] = (path, rate, p50, p99, note)
+                for name, server in zip(names, servers):
+                    results[name][label] = bench_page(server, path, signed_in, args)
         finally:
-            server.stop()
-    return results
+            for server in servers:
+                server.stop()
+    return list(results.items())
 
 
 def print_table(hello, runs, args):
     base = sum(rate for rate, *_ in hello) / len(hello)
     names = [name for name, _ in runs]
     width = max([len("hello (again)"), *(len(n) for n in names)])
-    print(f"\n{'app':<{width}}  {'page':<16} {'path':<24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs hello':>8}")
+    print(f"\n{'app':<{width}}  {'page':<16} {'path':<24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'vs hello':>8}")
     for index, (rate, p50, p99, note) in enumerate(hello):
         label = "hello" if index == 0 else "hello (again)"
         print(f"{label:<{width}}  {'hello-world':<16} {'/':<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
@@ -267,7 +286,8 @@ def print_table(hello, runs, args):
             print(f"{name:<{width}}  {label:<16} {path:<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
                   f"{rate / base:>8.1%} {note}".rstrip())
     loader = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s" if args.loader == "wrk" else
-              f"Python load generator, {args.connections} connections, {args.duration} s (wrk not found)")
+              f"Python load generator, {args.connections} connections, {args.duration} s"
+              + ("" if shutil.which("wrk") else " (wrk not found)"))
     print(f"\nload: {loader} per page after a {args.warm_up} s warm-up; 'vs hello' = req/s as a share of "
           f"the hello-world's mean req/s ({base:,.0f}); 2 workers x 2 threads unless WEB_CONCURRENCY / "
           f"GUNICORN_THREADS are set; load average {os.getloadavg()[0]:.2f}")
@@ -281,7 +301,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--app-dir", action="append", type=Path,
                         help="a checkout of JKN Lite to benchmark (repeatable; default: this repository)")
-    parser.add_argument("--python-loader", action="store_true", help="use the Python load generator even with wrk")
+    parser.add_argument("--python-loader", action="store_true",
+                        help="use the Python load generator even with wrk")
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1), 60)
     args.warm_up = min(max(args.warm_up, 0), 10)
@@ -289,9 +310,8 @@ def main():
     app_dirs = [d.resolve() for d in (args.app_dir or [ROOT])]
     print(f"JKN Lite over HTTP, load by {args.loader}; apps: {', '.join(map(str, app_dirs))}", flush=True)
     try:
-        hello, runs = [bench_hello(args)], []
-        for app_dir in app_dirs:
-            runs.append((app_dir.name if len(app_dirs) > 1 else "jkn-lite", bench_app(app_dir, args)))
+        hello = [bench_hello(args)]
+        runs = bench_apps(app_dirs, args)
         hello.append(bench_hello(args))
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:  # it prints; it never fails
         print(f"benchmark stopped: {error}")

@@ -168,7 +168,8 @@ def crawl(client):
             continue
         soup = BeautifulSoup(decoded(response), "html.parser")
         yield url, response, soup
-        links = [internal(url, a.get("href")) for a in soup.find_all("a") if "nofollow" not in a.get("rel", [])]
+        links = [internal(url, a.get("href")) for a in soup.find_all("a")
+                 if "nofollow" not in a.get("rel", [])]
         queue.extend(link for link in links + list(get_form_urls(url, soup)) if link and link not in seen)
 
 

@@ -23,7 +23,8 @@ def skip_the_app_wide_limit_check(app):
     check only costs time (~0.1 ms a request): drop it while there is nothing for it to check.
     Call once the blueprints are registered."""
     manager = limiter.limit_manager
-    if manager.default_limits or manager.application_limits or manager._blueprint_limits or limiter._meta_limits:
+    if (manager.default_limits or manager.application_limits or manager._blueprint_limits
+            or limiter._meta_limits):
         return
     app.before_request_funcs[None].remove(limiter._check_request_limit)
 

@@ -114,7 +114,8 @@ def test_a_queue_ticket_loads_htmx_for_its_now_serving_refresh(app):
     data = {field["name"]: field.get("value", "") for field in form.find_all("input")}
     for select in form.find_all("select"):
         data[select["name"]] = next(o["value"] for o in select.find_all("option") if o.get("value"))
-    days = [o["value"] for o in form.select("[name=visit_date] option") if o.get("value")] or [data["visit_date"]]
+    days = ([o["value"] for o in form.select("[name=visit_date] option") if o.get("value")]
+            or [data["visit_date"]])
     for day in days:  # the first day the poli is open
         response = client.post("/antrean", data={**data, "visit_date": day})
         if response.status_code == 303:
