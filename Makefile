@@ -27,8 +27,11 @@ test: setup-dev
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
 	fi
 
+# In-process server time of every page, then req/s over HTTP beside a bare Flask hello-world.
+BENCH_ARGS ?=
 bench: setup-dev
-	$(PY) scripts/bench_pages.py
+	$(PY) scripts/bench_pages.py --requests 30
+	$(PY) scripts/bench_http.py $(BENCH_ARGS)
 
 setup: $(VENV)/.installed htmx translations
 

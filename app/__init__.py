@@ -9,7 +9,16 @@ from werkzeug.routing import IntegerConverter
 from app.core import assets, auth, db, formatting, headers, navigation, security
 from app.core.config import SECRET_NAMES, config_from_env, dev_secrets
 from app.core.errors import register_error_handlers
-from app.core.extensions import babel, compress, csrf, htmx, limiter, select_locale
+from app.core.extensions import (
+    babel,
+    compress,
+    csrf,
+    htmx,
+    install_fast_gettext,
+    limiter,
+    select_locale,
+    skip_the_app_wide_limit_check,
+)
 
 
 def create_app(config=None):
@@ -27,6 +36,7 @@ def create_app(config=None):
     auth.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_fast_gettext(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)
     compress.init_app(app)
@@ -35,6 +45,7 @@ def create_app(config=None):
 
     for area in areas():
         app.register_blueprint(importlib.import_module(f"app.{area}").bp)
+    skip_the_app_wide_limit_check(app)
 
     register_error_handlers(app)
 

@@ -210,7 +210,8 @@ def get_form_urls(base, soup):
 
 
 def crawl(client):
-    """Yield (url, response, soup) for every HTML page reachable from /."""
+    """Yield (url, response, soup) for every HTML page reachable from / (links marked rel=nofollow,
+    such as the language switch, are not pages)."""
     queue, seen = ["/"], set()
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
@@ -226,7 +227,8 @@ def crawl(client):
             continue
         soup = BeautifulSoup(decoded(response), "html.parser")
         yield url, response, soup
-        links = [internal(url, a.get("href")) for a in soup.find_all("a")]
+        links = [internal(url, a.get("href")) for a in soup.find_all("a")
+                 if "nofollow" not in a.get("rel", [])]
         queue.extend(link for link in links + list(get_form_urls(url, soup)) if link and link not in seen)
 
 

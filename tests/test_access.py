@@ -1093,10 +1093,13 @@ def _sign_in_with_next(app, target, through_the_page):
 
 def _language_with_next(app, target, through_the_page):
     client = app.test_client()
-    token = session_token(client)
-    if through_the_page:
-        return client.post("/bahasa?next=" + quote(target, safe=""), data={"csrf_token": token, "lang": "en"})
-    return client.post("/bahasa", data={"csrf_token": token, "lang": "en", "next": target})
+    if through_the_page:  # the footer's link, as a page with this `next` in its own query string builds it
+        html = BeautifulSoup(client.get("/tarif-iuran?next=" + quote(target, safe="")).get_data(as_text=True),
+                             "html.parser")
+        link = html.select_one("footer a[hreflang]")["href"]
+        assert "next=" in link
+        return client.get(link)
+    return client.get("/bahasa", query_string={"lang": "en", "next": target})
 
 
 #: how to drive each route that reads `next` (a new one fails until it is added here)

@@ -167,6 +167,12 @@ def init_app(app):
     # "basic", not "strong": Opera Mini and mobile carriers change the client IP mid-session.
     login_manager.session_protection = "basic"
 
+    @app.context_processor
+    def _csrf_state():
+        # True when the session already holds a CSRF secret: a page may then repeat its token (htmx's
+        # header) without starting a session, hence a cookie, for a visitor who has none.
+        return {"csrf_ready": app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in session}
+
     @app.before_request
     def _idle_timeout():
         if not current_user.is_authenticated:

@@ -1,5 +1,5 @@
 """The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,7 +69,18 @@ def menu_for(user):
             if _shown(who, user) and endpoint in current_app.view_functions]
 
 
+def cached_menu(user, locale):
+    """menu_for(user) with its labels in `locale`: built once per kind of visitor and language, as
+    every page shows it (twenty url_for and translations a page otherwise)."""
+    key = (user.role if user.is_authenticated else None, locale, request.script_root)
+    menus = current_app.extensions.setdefault("menus", {})
+    if key not in menus:
+        menus[key] = tuple((str(label), url) for label, url in menu_for(user))
+    return menus[key]
+
+
 def init_app(app):
     @app.context_processor
     def _navigation():
-        return {"menu": menu_for(current_user), "locale": str(get_locale())}
+        locale = str(get_locale())
+        return {"menu": cached_menu(current_user, locale), "locale": locale}

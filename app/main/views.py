@@ -42,19 +42,24 @@ def dashboard():
     )
 
 
-@bp.post("/bahasa")
+@bp.get("/bahasa")
 @public
 def language():
-    """Choose the interface language (a cookie), then go back to the page."""
-    lang = request.form.get("lang", "")
+    """Choose the interface language (a cookie), then go back to the page.
+
+    A link, not a form: it changes only how pages are shown (and, for a signed-in person, the
+    language their reminders are written in), and a POST form would need a CSRF token in every
+    page's footer, hence a session cookie for every visitor."""
+    lang = request.args.get("lang", "")
     if lang not in ("id", "en"):
         abort(400)
     if current_user.is_authenticated and current_user.language != lang:
         # reminders and SMS are written in the language the person last chose
         User.update(language=lang).where(User.id == current_user.id).execute()
-    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303))
+    response = make_response(redirect(safe_next(request.args.get("next")) or url_for("main.home"), 303))
     response.set_cookie("lang", lang, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                         secure=request.is_secure)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

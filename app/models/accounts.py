@@ -62,7 +62,9 @@ class User(BaseModel, UserMixin):
         user_id, _, version = session_id.partition(".")
         if not (identity.is_digits(user_id) and identity.is_digits(version)):
             return None
-        user = cls.get_or_none(cls.id == int(user_id))
+        # with its participant in the same query: every page shows their name (display_name)
+        user = (cls.select(cls, Participant).join(Participant, JOIN.LEFT_OUTER)
+                .where(cls.id == int(user_id)).get_or_none())
         if user is None or user.session_version != int(version):
             return None
         return user

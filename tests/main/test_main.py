@@ -55,25 +55,37 @@ def test_healthz_fails_when_the_database_is_gone(client, monkeypatch):
 # --- language ----------------------------------------------------------------------------------
 
 def test_english_is_selectable_and_sticks(client):
-    response = client.post("/bahasa", data={"lang": "en", "next": "/masuk", "csrf_token": csrf_token(client)})
-    assert (response.status_code, response.headers["Location"]) == (303, "/masuk")
+    switch = page(client.get("/tarif-iuran?x=1")).select_one("footer a[hreflang]")
+    assert (switch["lang"], switch.get_text(), switch["rel"]) == ("en", "English", ["nofollow"])
+    response = client.get(switch["href"])
+    assert (response.status_code, response.headers["Location"]) == (303, "/tarif-iuran?x=1")
+    assert response.headers["Cache-Control"] == "no-store"
     html = page(client.get("/masuk"))
     assert html.html["lang"] == "en"
     assert html.h1.get_text() == "Sign in"
-    switch = html.select_one("footer button")
-    assert (switch["value"], switch.get_text()) == ("id", "Bahasa Indonesia")
+    switch = html.select_one("footer a[hreflang]")
+    assert (switch["hreflang"], switch.get_text()) == ("id", "Bahasa Indonesia")
+    assert switch["href"] == "/bahasa?lang=id&next=/masuk"
+
+
+def test_the_language_switch_is_a_link_that_needs_no_session(client):
+    """Choosing a language changes only this browser's display: a GET link, no CSRF token, no session."""
+    html = page(client.get("/"))
+    assert not html.select("footer form") and html.select_one("footer a[hreflang]")
+    response = client.get("/bahasa?lang=en&next=/")
+    assert [c.split("=")[0] for c in response.headers.getlist("Set-Cookie")] == ["lang"]
+    assert client.post("/bahasa", data={"lang": "id"}).status_code == 405
 
 
 @pytest.mark.parametrize("lang", ["xx", "", "en-US", "<script>"])
 def test_unknown_language_is_a_400_in_indonesian(client, lang):
-    response = client.post("/bahasa", data={"lang": lang, "csrf_token": csrf_token(client)})
+    response = client.get("/bahasa", query_string={"lang": lang})
     assert response.status_code == 400
     assert page(response).html["lang"] == "id"
 
 
 def test_language_switch_never_redirects_off_site(client):
-    response = client.post("/bahasa", data={"lang": "en", "next": "https://jahat.example/",
-                                            "csrf_token": csrf_token(client)})
+    response = client.get("/bahasa", query_string={"lang": "en", "next": "https://jahat.example/"})
     assert response.headers["Location"] == "/"
 
 
@@ -175,14 +187,31 @@ def test_css_is_fingerprinted_immutable_and_secured(client):
     assert client.get("/static/app.css").status_code == 404  # only the fingerprinted name
 
 
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_css_is_served_compressed_when_the_browser_accepts_it(client, encoding):
+    href = page(client.get("/")).find("link", rel="stylesheet")["href"]
+    plain = client.get(href).get_data()
+    response = client.get(href, headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding and "Accept-Encoding" in response.headers["Vary"]
+    assert len(response.get_data()) < len(plain) / 2
+    assert response.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+
+
+def test_static_files_are_served_plain_where_no_compressed_copy_can_be_written(app, tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    path = assets.STATIC / "app.css"
+    assert assets.compressed_copy(path, assets.fingerprinted("app.css", path), blocked) == path
+
+
 def test_htmx_is_optional(app, monkeypatch):
-    script = page(app.test_client().get("/")).find("script")
+    script = page(app.test_client().get("/wilayah")).find("script")
     if assets.VENDOR["htmx.js"].exists():
         assert script["defer"] is not None and script["src"].startswith("/static/htmx.")
         assert app.test_client().get(script["src"]).headers["Cache-Control"].endswith("immutable")
     monkeypatch.setitem(assets.VENDOR, "htmx.js", assets.ROOT / "no-such-file.js")
     bare = create_app(config_of(app)).test_client()
-    html = page(bare.get("/"))
+    html = page(bare.get("/wilayah"))
     assert html.find("script") is None and html.find("meta", attrs={"name": "htmx-config"}) is None
     assert sign_in(bare, "0001000000001").status_code == 303
 
@@ -196,9 +225,12 @@ def test_boosted_and_history_restore_requests_get_full_pages(client):
 
 
 def test_csrf_token_rides_in_hx_headers(client):
+    """On a page that loads htmx, once the session has a CSRF secret (a form page made one)."""
     import json
 
-    wrapper = page(client.get("/masuk")).find(id="app")
+    assert not page(client.get("/wilayah")).find(id="app").has_attr("hx-headers")  # no session yet
+    client.get("/masuk")
+    wrapper = page(client.get("/wilayah")).find(id="app")
     assert wrapper["hx-boost"] == "true"
     token = json.loads(wrapper["hx-headers"])["X-CSRFToken"]
     response = client.post("/masuk", headers={"X-CSRFToken": token, "HX-Request": "true", "HX-Boosted": "true"},
@@ -230,3 +262,15 @@ def test_error_pages_are_compressed_like_every_other_page(app, client, role, url
     raw = gzip.decompress(response.get_data())
     assert BeautifulSoup(raw, "html.parser").find("h1").get_text(strip=True)
     assert len(response.get_data()) < len(raw) * 0.6  # today about half
+
+
+def test_the_chosen_language_is_kept_on_the_account_for_reminders(app):
+    from app.core.db import db
+    from app.models import User
+
+    client = signed_in_client(app, "peserta")
+    response = client.get("/bahasa", query_string={"lang": "en", "next": "/beranda"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/beranda")
+    with app.app_context(), db.connection_context():
+        assert User.for_identifier("0001000000001").language == "en"
+    assert page(client.get("/beranda")).html["lang"] == "en"

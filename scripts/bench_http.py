@@ -1,0 +1,323 @@
+"""Throughput over HTTP, side by side with a bare Flask hello-world served the same way.
+
+For each app directory (by default this repository) the script builds a fresh SQLite database in a
+temporary directory (`flask migrate`, `flask import regions`, `flask seed --demo`, as `make run`
+does), starts gunicorn with the project's gunicorn.conf.py (2 workers x 2 threads unless
+WEB_CONCURRENCY / GUNICORN_THREADS say otherwise) on 127.0.0.1, signs in as the demo participant and
+drives each page with the same load (page by page, every app in turn): wrk when the machine has it,
+else a small Python load generator (whose own cost caps the figures: compare ratios, not absolute
+numbers). scripts/bench_hello.py gets
+the same gunicorn settings and the same load, before and after the apps. Prints req/s, p50 and p99 per
+page and each page's req/s as a share of hello's. It prints figures and never fails on them.
+
+    make bench
+    .venv/bin/python scripts/bench_http.py --duration 10
+    .venv/bin/python scripts/bench_http.py --app-dir /tmp/before --app-dir .   # before/after, one run
+"""
+import argparse
+import base64
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+#: the demo participant (README): family 1's head, Budi
+IDENTIFIER, PASSWORD = "0001000000001", "demo1234"
+#: (label, path, signed in)
+PAGES = (
+    ("home", "/", False),
+    ("status", "/kepesertaan", True),
+    ("bill", "/iuran", True),
+    ("facility search", "/faskes?nama=puskesmas", False),
+    ("queue", "/antrean", True),
+)
+BROWSER = {"Accept-Encoding": "gzip, deflate, br", "Accept": "text/html"}
+#: environment a benchmarked server must not inherit from the caller
+DROPPED = ("REDIS_URL", "DATABASE_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS", "HOST", "PORT", "FLASK_APP")
+
+
+# --- servers ---------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(extra):
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env.update({"HOST": HOST, "PYTHONDONTWRITEBYTECODE": "1", **extra})
+    return env
+
+
+class Server:
+    """A gunicorn master we started (and stop, by its own pid)."""
+
+    def __init__(self, args, cwd, env, ready_path):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(Path(cwd) / "gunicorn.conf.py"), *args], cwd=cwd,
+            env={**env, "PORT": str(self.port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                if request(self.port, "GET", ready_path)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stderr.close()
+
+
+def request(port, method, path, headers=None, body=None):
+    """(status, headers as a list of pairs, body bytes) of one request, redirects not followed."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def cookies_of(headers, jar):
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def cookie_header(jar):
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def sign_in(port):
+    """The Cookie header of a fresh signed-in session of the demo participant."""
+    status, headers, body = request(port, "GET", "/masuk")
+    jar = cookies_of(headers, {})
+    tag = re.search(rb'<input[^>]*name="csrf_token"[^>]*>', body)
+    token = tag and re.search(rb'value="([^"]+)"', tag.group(0))
+    if status != 200 or token is None:
+        raise RuntimeError(f"GET /masuk: {status}, no CSRF token")
+    form = urlencode({"identifier": IDENTIFIER, "password": PASSWORD, "csrf_token": token.group(1).decode()})
+    status, headers, _ = request(port, "POST", "/masuk", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(jar)})
+    if status not in (302, 303):
+        raise RuntimeError(f"POST /masuk: {status} (sign-in failed)")
+    return cookie_header(cookies_of(headers, jar))
+
+
+# --- load ------------------------------------------------------------------------------------------
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def wrk_ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def drive_wrk(url, headers, duration, connections, threads):
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run(args + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    rate = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
+    errors = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    if not (rate and p50 and p99):
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    note = f"{errors.group(1)} non-2xx" if errors else ""
+    return float(rate.group(1)), wrk_ms(p50.group(1)), wrk_ms(p99.group(1)), note
+
+
+def drive_python(port, path, headers, duration, connections):
+    """Keep-alive connections in threads, each sending requests back to back until the deadline."""
+    latencies, failures, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def worker():
+        mine, bad = [], 0
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=10)
+                continue
+            mine.append((time.perf_counter() - start) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.perf_counter()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies) or [0.0]
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    note = f"{failures[0]} failed" if failures[0] else ""
+    return len(latencies) / elapsed, pick(0.50), pick(0.99), note
+
+
+def drive(port, path, headers, args):
+    if args.warm_up:
+        run_load(port, path, headers, args, args.warm_up)
+    return run_load(port, path, headers, args, args.duration)
+
+
+def run_load(port, path, headers, args, duration):
+    if args.loader == "wrk":
+        return drive_wrk(f"http://{HOST}:{port}{path}", headers, duration, args.connections, args.threads)
+    return drive_python(port, path, headers, duration, args.connections)
+
+
+# --- the runs --------------------------------------------------------------------------------------
+
+def bench_hello(args):
+    server = Server(["--pythonpath", str(ROOT / "scripts"), "bench_hello:app"], ROOT, server_env({}), "/")
+    try:
+        return drive(server.port, "/", BROWSER, args)
+    finally:
+        server.stop()
+
+
+def prepare_database(app_dir, env):
+    for command in (["migrate"], ["import", "regions", "--if-empty"], ["seed", "--demo", "--if-empty"]):
+        subprocess.run([str(BIN / "flask"), *command], cwd=app_dir, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def start_app(app_dir, directory):
+    """gunicorn serving the app in `app_dir` on a fresh database under `directory`."""
+    env = server_env({
+        "APP_ENV": "development", "FLASK_APP": "wsgi:app",
+        "DATABASE_URL": f"sqlite:///{directory}/bench.db", "UPLOAD_DIR": f"{directory}/uploads",
+        "SECRET_KEY": secrets.token_urlsafe(32), "PASSWORD_PEPPER": secrets.token_urlsafe(24),
+        "FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    })
+    prepare_database(app_dir, env)
+    return Server(["wsgi:app"], app_dir, env, "/healthz")
+
+
+def bench_page(server, path, signed_in, args):
+    headers = dict(BROWSER)
+    if signed_in:  # a fresh session per page: the idle-timeout clock never re-signs it
+        headers["Cookie"] = sign_in(server.port)
+    status = request(server.port, "GET", path, headers=headers)[0]
+    rate, p50, p99, note = drive(server.port, path, headers, args)
+    if status != 200:
+        note = f"status {status}; {note}".rstrip("; ")
+    return path, rate, p50, p99, note
+
+
+def bench_apps(app_dirs, args):
+    """[(name, {label: (path, req/s, p50, p99, note)})]: every app is served at once (an idle server
+    costs nothing) and the pages are taken in turn, each page on every app before the next page, so
+    that a busy moment of the machine hits the apps alike."""
+    names = [d.name for d in app_dirs] if len(app_dirs) > 1 else ["jkn-lite"]
+    results = {name: {} for name in names}
+    with tempfile.TemporaryDirectory(prefix="jkn-bench-") as directory:
+        servers = []
+        try:
+            for index, app_dir in enumerate(app_dirs):
+                Path(directory, str(index)).mkdir()
+                servers.append(start_app(app_dir, Path(directory, str(index))))
+            for label, path, signed_in in PAGES:
+                for name, server in zip(names, servers):
+                    results[name][label] = bench_page(server, path, signed_in, args)
+        finally:
+            for server in servers:
+                server.stop()
+    return list(results.items())
+
+
+def print_table(hello, runs, args):
+    base = sum(rate for rate, *_ in hello) / len(hello)
+    names = [name for name, _ in runs]
+    width = max([len("hello (again)"), *(len(n) for n in names)])
+    print(f"\n{'app':<{width}}  {'page':<16} {'path':<24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'vs hello':>8}")
+    for index, (rate, p50, p99, note) in enumerate(hello):
+        label = "hello" if index == 0 else "hello (again)"
+        print(f"{label:<{width}}  {'hello-world':<16} {'/':<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
+              f"{rate / base:>8.1%} {note}".rstrip())
+    for name, results in runs:
+        for label, (path, rate, p50, p99, note) in results.items():
+            print(f"{name:<{width}}  {label:<16} {path:<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
+                  f"{rate / base:>8.1%} {note}".rstrip())
+    loader = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s" if args.loader == "wrk" else
+              f"Python load generator, {args.connections} connections, {args.duration} s"
+              + ("" if shutil.which("wrk") else " (wrk not found)"))
+    print(f"\nload: {loader} per page after a {args.warm_up} s warm-up; 'vs hello' = req/s as a share of "
+          f"the hello-world's mean req/s ({base:,.0f}); 2 workers x 2 threads unless WEB_CONCURRENCY / "
+          f"GUNICORN_THREADS are set; load average {os.getloadavg()[0]:.2f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per page (default 5)")
+    parser.add_argument("--warm-up", type=int, default=1, help="seconds of load before each page (default 1)")
+    parser.add_argument("--connections", type=int, default=8, help="open connections (default 8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--app-dir", action="append", type=Path,
+                        help="a checkout of JKN Lite to benchmark (repeatable; default: this repository)")
+    parser.add_argument("--python-loader", action="store_true",
+                        help="use the Python load generator even with wrk")
+    args = parser.parse_args()
+    args.duration = min(max(args.duration, 1), 60)
+    args.warm_up = min(max(args.warm_up, 0), 10)
+    args.loader = "wrk" if shutil.which("wrk") and not args.python_loader else "python"
+    app_dirs = [d.resolve() for d in (args.app_dir or [ROOT])]
+    print(f"JKN Lite over HTTP, load by {args.loader}; apps: {', '.join(map(str, app_dirs))}", flush=True)
+    try:
+        hello = [bench_hello(args)]
+        runs = bench_apps(app_dirs, args)
+        hello.append(bench_hello(args))
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:  # it prints; it never fails
+        print(f"benchmark stopped: {error}")
+        return
+    print_table(hello, runs, args)
+
+
+if __name__ == "__main__":
+    main()
