@@ -7,7 +7,7 @@ import pytest
 
 from app.core import clock
 from app.facilities import partners
-from app.models import AuditLog, Facility, Participant, Poli, User
+from app.models import AuditLog, Facility, Participant, Poli, Referral, User
 from app.queue import service as queue
 from tests.helpers import csrf_post, page, signed_in_client
 
@@ -152,6 +152,10 @@ def test_the_facility_page_offers_a_queue_number_where_the_participant_may_book(
     link = page(budi.get(f"/faskes/{own.id}")).select_one("#ambil-antrean a")
     assert link["href"] == "/antrean?faskes=DEMO-PKM-3201"
     assert page(budi.get(f"/faskes/{own.id}")).select_one("#kode").get_text() == "DEMO-PKM-3201"
+    with app.app_context():  # the demo gives Budi's family a referral: without it, no number at the hospital
+        family = Participant.by_card("0001000000001").family_id
+        Referral.delete().where(Referral.participant.in_(
+            Participant.select(Participant.id).where(Participant.family == family))).execute()
     assert page(budi.get(f"/faskes/{rsud.id}")).select_one("#ambil-antrean") is None  # no referral
     assert page(dewi.get(f"/faskes/{rsud.id}")).select_one("#ambil-antrean a")["href"] == "/antrean?faskes=DEMO-RS-3201"
     assert page(dewi.get(f"/faskes/{unknown.id}")).select_one("#ambil-antrean") is None  # partnership unknown
