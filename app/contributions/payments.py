@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from peewee import JOIN, IntegrityError, Tuple, fn
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.config import DEMO_PAYMENT_SECRET
@@ -249,7 +250,9 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
             return _duplicate(existing, va_number, amount, paid_at)
         if reason:
             return Outcome("unmatched", payment, reason)
-        return Outcome("applied", payment, allocations=_spend_credit(family, through))
+        made = _spend_credit(family, through)
+        ledger.store(family, today)
+        return Outcome("applied", payment, allocations=made)
 
 
 def apply_credit(family_id, today=None):
@@ -257,7 +260,9 @@ def apply_credit(family_id, today=None):
     For a monthly job on the 1st (a month paid ahead then counts as paid) and after rate changes."""
     with write_lock():
         family = Family.get_locked(family_id)
-        return _spend_credit(family, contributions.month_of(today or clock.today()))
+        made = _spend_credit(family, contributions.month_of(today or clock.today()))
+        ledger.store(family, today)
+        return made
 
 
 def families_with_credit():
@@ -398,6 +403,7 @@ def assign_payment(payment_id, officer, number, note="", today=None):
         payment.resolution_note = (note or "").strip()
         payment.save()
         made = _spend_credit(family, _through(payment.paid_at, today))
+        ledger.store(family, today)
         audit(officer, "payment_assigned", f"payment:{payment.id}", family.head(), family=family.id,
               amount=payment.amount, months=[f"{month:%Y-%m}" for month, _ in made])
     return payment, made

@@ -2,6 +2,7 @@
 from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.auth import public, safe_next, signed_in
 from app.core.db import db
@@ -27,11 +28,13 @@ def dashboard():
     """The personal home page: who is signed in, their family or their work."""
     user = current_user._get_current_object()
     participant = user.participant if user.participant_id else None
+    today = clock.today()
     return render(
         "main/dashboard.html",
         user=user,
         participant=participant,
-        status=participant.status_on(clock.today()) if participant else None,
+        status=(participant.status_on(today, ledger.family_status(participant.family, today))
+                if participant else None),
         members=participant.family_members() if participant else [],
         family=participant.family if participant else None,
         previous_sign_in=AuditLog.previous_sign_in(user),

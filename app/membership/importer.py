@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.contributions import va as payments
 from app.core import clock, security
 from app.core.audit import audit
@@ -381,6 +382,8 @@ class _ParticipantImport:
                 self.check_within_file(row)
                 with write_lock():
                     outcome, family_event = self.apply(row)
+                    if outcome != "unchanged":
+                        ledger.store(Family.get(Family.kk_number == row.kk_number), self.today)
             except _Refused as refused:
                 self.report.add(line, refused.outcome, refused.reason)
             except IntegrityError:  # a concurrent writer got there first: only this row is undone

@@ -10,6 +10,8 @@ from app.models.contributions import (  # noqa: F401
     Allocation,
     AutoDebit,
     CallbackEvent,
+    FamilyLedger,
+    LedgerMonth,
     Payment,
     RateVersion,
     RehabInstalment,
@@ -24,5 +26,6 @@ from app.models.registration import Registration  # noqa: F401
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
+    LedgerMonth, FamilyLedger,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
 )

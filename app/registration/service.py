@@ -18,6 +18,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.contributions.va import va_issuer
 from app.core import clock, security
 from app.core.audit import audit
@@ -265,6 +266,7 @@ def _create_family(registration, data, password_hash, actor, today):
     registration.status, registration.step, registration.updated_at = "done", "selesai", clock.now()
     registration.save()
     audit(actor, "registration_completed", f"registration:{registration.id}", head, family=family.id)
+    ledger.store(family, today)
     return family
 
 
@@ -345,6 +347,7 @@ def add_member(family, member, actor, today):
                 registered_on=today)
             participant.nik = member["nik"]
             participant.save()
+            ledger.store(family, today)
             audit(actor, "member_added", f"participant:{participant.id}", participant,
                   days_late=newborn_days_late(family, member, today))
             return participant

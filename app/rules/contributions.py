@@ -225,6 +225,43 @@ def _standing(day, cover_start, paid):
     return "nonaktif_tunggakan", ()
 
 
+def standing_from_unsettled(day, cover_start, unsettled, first_settled_on, previous_settled_on):
+    """(code, arrears) of a PBPU/BP family on `day`, like rules 3-5 of status_on, from a compact
+    form of `paid` that a stored ledger keeps, without walking every month since cover_start:
+
+    - `unsettled`: the months from cover_start through `day`'s month NOT settled on `day` (never
+      fully paid, or paid after `day`), in any order;
+    - `first_settled_on`: the earliest date any month from cover_start became fully paid (None: none);
+    - `previous_settled_on`: when the month before `day`'s became fully paid (None: not).
+
+    Equal to _standing for every input (tests/rules check it against status_on).
+    """
+    cover_start, current = month_of(cover_start), month_of(day)
+    if current < cover_start:
+        return "menunggu_pembayaran", ()
+    past = sorted({month_of(month) for month in unsettled
+                   if cover_start <= month_of(month) < current}, reverse=True)
+    arrears = []
+    for later_unpaid, month in enumerate(past):  # newest first: `later_unpaid` unpaid months after it
+        months_after = _month_index(current) - _month_index(month) - 1
+        if months_after - later_unpaid < MAX_ARREARS_MONTHS:
+            arrears.append(month)
+    arrears = tuple(reversed(arrears))
+    if first_settled_on is None or first_settled_on > day:
+        return "menunggu_pembayaran", arrears
+    if arrears:
+        return "nonaktif_tunggakan", arrears
+    previous = add_months(current, -1)
+    if (current not in {month_of(m) for m in unsettled} or previous < cover_start
+            or (previous_settled_on is not None and previous_settled_on <= _last_day(previous))):
+        return "aktif", ()
+    return "nonaktif_tunggakan", ()
+
+
+def _month_index(month):
+    return month.year * 12 + month.month - 1
+
+
 def _since(day, code, cover_start, paid):
     """First day of the unbroken stretch of `code` that includes `day` (see status_on)."""
     turns = set(months_from(cover_start, day))

@@ -2,9 +2,11 @@
 that adds a rate version (checked again under the write lock)."""
 from dataclasses import dataclass
 
+from flask import g
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.core.audit import audit
 from app.core.db import db, write_lock
 from app.core.formatting import date_id
@@ -92,5 +94,7 @@ def save_rate_version(form, admin):
         except IntegrityError:
             form.effective_from.errors.append(_("Sudah ada versi tarif yang berlaku mulai tanggal ini."))
             return None
-        audit(admin, "rate_version_added", f"rate_version:{version.id}")
+        g.pop("rate_tables", None)  # the request's cached tables lack the new version
+        repriced = ledger.store_all(ledger.families_priced_from(version.effective_from))
+        audit(admin, "rate_version_added", f"rate_version:{version.id}", families_repriced=repriced)
     return version
