@@ -70,7 +70,7 @@ def compute(family, day=None, tables=None):
     paid_through = None
     if family.cover_start is not None and family.segment in rules.FAMILY_VA:
         cover_start = rules.month_of(family.cover_start)
-        for month in rules.months_from(cover_start, max([rules.month_of(day), *allocated])):
+        for month in rules.months_from(cover_start, max([rules.add_months(rules.month_of(day), 1), *allocated])):
             line = priced(month)
             line["allocated"] = allocated.get(month, 0)
             line["paid_on"] = paid.get(month)
