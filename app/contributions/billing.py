@@ -309,7 +309,7 @@ def register_rehab(user, participant, instalments, today):
         except rules.RuleError:
             raise BillingError("count") from None
         plan = RehabPlan.create(family=family, created_by=user, arrears_months=bill.arrears_months,
-                                total=bill.to_pay)
+                                total=bill.to_pay, created_at=clock.now())
         RehabInstalment.insert_many([
             {"plan": plan.id, "number": number, "due_on": due, "amount": amount}
             for number, (due, amount) in enumerate(schedule, start=1)
