@@ -92,7 +92,9 @@ def compute(family, day=None, tables=None):
 
 def store(family, day=None):
     """Recompute the family's ledger and store it, writing only what changed. Call it inside the
-    transaction of the event that changed it. Returns the Computed."""
+    transaction of the event that changed it (the family row is re-read: a caller's copy may
+    predate the event). Returns the Computed."""
+    family = Family.get_by_id(family.id)
     result = compute(family, day)
     with db.atomic():
         stored = {row.month: row for row in LedgerMonth.select().where(LedgerMonth.family == family.id)}
