@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "hours_updated": _l("Jam buka diperbarui"),
     "services_updated": _l("Layanan faskes diperbarui"),
     "rate_version_added": _l("Versi tarif iuran ditambahkan"),
+    "denda_version_added": _l("Versi aturan denda ditambahkan"),
 }
 
 

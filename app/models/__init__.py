@@ -10,6 +10,7 @@ from app.models.contributions import (  # noqa: F401
     Allocation,
     AutoDebit,
     CallbackEvent,
+    DendaVersion,
     FamilyLedger,
     LedgerMonth,
     Payment,
@@ -26,6 +27,6 @@ from app.models.registration import Registration  # noqa: F401
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
-    LedgerMonth, FamilyLedger,
+    LedgerMonth, FamilyLedger, DendaVersion,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking,
 )

@@ -1,6 +1,7 @@
 """Iuran: payments, their allocations to months, rate versions, REHAB, auto-debit, callbacks."""
 from flask import g, has_app_context
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -98,6 +99,32 @@ class RateVersion(BaseModel):
             if has_app_context():
                 g.rate_tables = cached
         return cached
+
+
+class DendaVersion(BaseModel):
+    """Versi aturan denda pelayanan: the dated rule the denda calculator uses. The migration inserts
+    the one in force since 2021; admins add later ones."""
+
+    effective_from = DateField(unique=True)
+    percent = SmallIntegerField()
+    max_months = SmallIntegerField()
+    cap = BigIntegerField()
+    window_days = SmallIntegerField()
+    created_by = ForeignKeyField(User, null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    def as_rule(self):
+        return contributions.DendaRule(self.effective_from, self.percent, self.max_months, self.cap,
+                                       self.window_days)
+
+    @classmethod
+    def latest(cls):
+        return cls.select().order_by(cls.effective_from.desc()).first()
+
+    @classmethod
+    def rules(cls):
+        """Every version as a rules DendaRule, oldest first."""
+        return tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
 
 
 class RehabPlan(BaseModel):
