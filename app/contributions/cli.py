@@ -1,9 +1,11 @@
 """flask apply-credit (the daily job that spends families' credit) and flask ledger verify|rebuild."""
 import time
+from pathlib import Path
 
 import click
 
-from app.contributions import ledger, payments
+from app.contributions import importer, ledger, payments
+from app.membership.importer import ImportFileError
 from app.core.cli import with_db
 from app.models import Family, FamilyLedger
 
@@ -58,6 +60,21 @@ def rebuild_command(family_id, missing):
     click.echo(f"{done} families rebuilt in {seconds:.1f} s; {stored} ledgers stored.")
 
 
+@click.command("payments")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report, saving nothing.")
+@with_db
+def import_payments_command(file, dry_run):
+    """A payment history (columns va_number,amount,channel,reference,paid_at: see the README),
+    applied like callbacks, idempotent by (channel, reference)."""
+    try:
+        report = importer.import_payments(file, dry_run=dry_run)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.text())
+
+
 def register(app, import_group):
+    import_group.add_command(import_payments_command)
     app.cli.add_command(apply_credit_command)
     app.cli.add_command(ledger_group)
