@@ -365,6 +365,8 @@ OVERRIDES = {
     "staff.act": lambda w: {"aksi": "hadir"},
     "admin.add_rate_version": lambda w: {"effective_from": f"1-{first_of_next_month().month}-"
                                                             f"{first_of_next_month().year}"},
+    "admin.add_denda_version": lambda w: {"effective_from": f"{first_of_next_month():%d-%m-%Y}", "percent": "4",
+                                          "max_months": "10", "cap": "25000000", "window_days": "30"},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
@@ -372,6 +374,7 @@ WRITES_WITH_A_TOKEN = {
     "changes.review", "registration.review", "registration.start", "registration.family",
     "officer.payment", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.cancel", "staff.act",
     "staff.hours", "staff.services", "changes.fktp", "changes.care_class", "admin.add_rate_version",
+    "admin.add_denda_version",
 }
 
 
@@ -489,6 +492,7 @@ ACCESS_POLICY = {
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review"), OFFICER_ROLES),
     "admin.add_rate_version": ("admin",),
+    "admin.add_denda_version": ("admin",),
 }
 
 
