@@ -94,8 +94,9 @@ def step(label, sql):
 def load(families):
     """The synthetic rows, in one connection; returns the seconds it took."""
     start = time.perf_counter()
-    RateVersion.get_or_create(effective_from=date(2014, 1, 1), defaults=dict(  # synthetic: see the docstring
-        class1=150_000, class2=100_000, class3=42_000, class3_government_share=7_000, pbi_rate=42_000))
+    RateVersion.get_or_create(effective_from=date(2014, 1, 1), defaults={  # synthetic: see the docstring
+        "class1": 150_000, "class2": 100_000, "class3": 42_000, "class3_government_share": 7_000,
+        "pbi_rate": 42_000})
     month = "date_trunc('month', (now() AT TIME ZONE 'Asia/Jakarta'))::date"
     quarters = f"{QUARTERS[0]} + g % {QUARTERS[1] - QUARTERS[0] + 1}"
     per_family = f"""

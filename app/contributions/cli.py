@@ -5,8 +5,8 @@ from pathlib import Path
 import click
 
 from app.contributions import importer, ledger, payments
-from app.membership.importer import ImportFileError
 from app.core.cli import with_db
+from app.membership.importer import ImportFileError
 from app.models import Family, FamilyLedger
 
 

@@ -85,7 +85,9 @@ def compute(family, day=None, tables=None, facts=None):
     paid_through = None
     if family.cover_start is not None and family.segment in rules.FAMILY_VA:
         cover_start = rules.month_of(family.cover_start)
-        for month in rules.months_from(cover_start, max([rules.add_months(rules.month_of(day), 1), *allocated])):
+        # Through this month (or the last month money went to): later months are priced when read, so a
+        # rate version starting next month reprices only the families that paid ahead.
+        for month in rules.months_from(cover_start, max([rules.month_of(day), *allocated])):
             line = priced(month)
             line["allocated"] = allocated.get(month, 0)
             line["paid_on"] = paid.get(month)

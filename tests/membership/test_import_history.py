@@ -13,9 +13,10 @@ from app.rules import contributions
 
 COLUMNS = PARTICIPANT_COLUMNS + HISTORY_COLUMNS
 KK = "3201010505200009"
-HEAD = dict(kk_number=KK, segment="PBPU", care_class="3", district_code="32.01.01", address="Kp. Sukamaju",
-            fktp_code="DEMO-PKM-3201", employer="", nik="3201010203900004", card_number="", name="Joko Susilo",
-            sex="L", birth_date="1990-03-02", relationship="kepala", phone="")
+HEAD = {"kk_number": KK, "segment": "PBPU", "care_class": "3", "district_code": "32.01.01",
+        "address": "Kp. Sukamaju", "fktp_code": "DEMO-PKM-3201", "employer": "", "nik": "3201010203900004",
+        "card_number": "", "name": "Joko Susilo", "sex": "L", "birth_date": "1990-03-02",
+        "relationship": "kepala", "phone": ""}
 WIFE = dict(HEAD, nik="3201015507920005", name="Ani Rahmawati", sex="P", birth_date="1992-07-15",
             relationship="istri")
 
