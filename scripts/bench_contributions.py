@@ -236,7 +236,7 @@ def time_rebuild(app, family_ids, total):
     per_family = seconds / max(len(family_ids), 1)
     print(f"ledger rebuild: {len(family_ids):,} families ({months:,} months) in {seconds:.1f} s = "
           f"{per_family * 1000:.2f} ms a family; {total:,} families ≈ {per_family * total / 60:.0f} min "
-          f"in one process (families are independent: run one `flask ledger rebuild` per core on a range)")
+          f"in one process (families are independent: `flask ledger rebuild --ids FIRST LAST`, one per core)")
 
 
 def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):

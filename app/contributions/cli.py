@@ -50,11 +50,13 @@ def verify_command(family_id):
 @ledger_group.command("rebuild")
 @click.option("--family", "family_id", type=int, help="Only this family (its id).")
 @click.option("--missing", is_flag=True, help="Only families without a stored ledger.")
+@click.option("--ids", "id_range", type=(int, int), metavar="FIRST LAST",
+              help="Only family ids FIRST..LAST (run one process per range to use every core).")
 @with_db
-def rebuild_command(family_id, missing):
+def rebuild_command(family_id, missing, id_range):
     """Recompute and store the ledger of every family (after a migration or an import)."""
     started = time.perf_counter()
-    done = ledger.rebuild([family_id] if family_id else None, missing_only=missing)
+    done = ledger.rebuild([family_id] if family_id else None, missing_only=missing, id_range=id_range)
     seconds = time.perf_counter() - started
     stored = FamilyLedger.select().count()
     click.echo(f"{done} families rebuilt in {seconds:.1f} s; {stored} ledgers stored.")

@@ -305,7 +305,7 @@ def family_status(family, day=None):
     return read(family, day).status()
 
 
-def rebuild(family_ids=None, missing_only=False, day=None, chunk=500):
+def rebuild(family_ids=None, missing_only=False, day=None, chunk=500, id_range=None):
     """Recompute and store the ledger of every family (or those given, or those without one), `chunk`
     families a transaction, reading their facts in three queries a chunk. Returns how many. Run it
     while no payment arrives (after a migration or an import): a callback during a chunk would wait
@@ -315,6 +315,8 @@ def rebuild(family_ids=None, missing_only=False, day=None, chunk=500):
     query = Family.select().order_by(Family.id)
     if family_ids:
         query = query.where(Family.id.in_(list(family_ids)))
+    if id_range:  # (first, last) family ids, both included: one process per range, in parallel
+        query = query.where(Family.id.between(*id_range))
     if missing_only:
         query = query.where(~fn.EXISTS(FamilyLedger.select(FamilyLedger.family)
                                        .where(FamilyLedger.family == Family.id)))

@@ -194,6 +194,16 @@ def test_verify_reports_a_difference_and_rebuild_repairs_it(app, runner):
     assert "with differences" in result.output and ", 0 with differences." in result.output
 
 
+def test_rebuild_by_a_range_of_ids(app, runner):
+    with app.app_context():
+        ids = sorted(f.id for f in Family.select(Family.id))
+        FamilyLedger.delete().execute()
+    result = runner.invoke(args=["ledger", "rebuild", "--ids", str(ids[0]), str(ids[0])])
+    assert result.exit_code == 0 and "1 families rebuilt" in result.output and "1 ledgers stored" in result.output
+    result = runner.invoke(args=["ledger", "rebuild", "--missing"])
+    assert f"{len(ids) - 1} families rebuilt" in result.output
+
+
 def test_verify_of_an_unknown_family_says_so(runner):
     result = runner.invoke(args=["ledger", "verify", "--family", "999999999"])
     assert result.exit_code == 1 and "No family 999999999" in result.output
