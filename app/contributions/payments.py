@@ -236,7 +236,8 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
         existing = _recorded(channel, reference)
         if existing is not None:
             return _duplicate(existing, va_number, amount, paid_at)
-        reason = "unknown_va" if family is None else _mismatch(family, amount, through)
+        book = ledger.read(family, today) if family is not None else None  # under the family's lock
+        reason = "unknown_va" if family is None else _mismatch(family, amount, through, book)
         try:
             with db.atomic():  # a savepoint: the unique index may refuse the row
                 payment = Payment.create(
@@ -250,7 +251,7 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
             return _duplicate(existing, va_number, amount, paid_at)
         if reason:
             return Outcome("unmatched", payment, reason)
-        made = _spend_credit(family, through)
+        made = _spend_credit(family, through, book)
         ledger.store(family, today)
         return Outcome("applied", payment, allocations=made)
 
@@ -294,24 +295,27 @@ def _duplicate(existing, va_number, amount, paid_at):
     return Outcome("duplicate", existing, differs=differs)
 
 
-def _mismatch(family, amount, through):
-    """"amount_mismatch" when this family's payment cannot be applied sensibly (module docstring)."""
+def _mismatch(family, amount, through, book):
+    """"amount_mismatch" when this family's payment cannot be applied sensibly (module docstring).
+    `book`: the family's stored ledger (read under its lock), whose owed months and credit are the
+    rules' own (tests/contributions/test_ledger.py)."""
     if family.segment not in contributions.FAMILY_VA:
         return "amount_mismatch"
     try:
-        owed = sum(rupiah for _, rupiah in family.outstanding(through))
-        monthly = family.monthly_due(through)
+        owed = sum(rupiah for _, rupiah in book.outstanding(through))
+        monthly = book.line(through).due
     except RuleError:
         return "amount_mismatch"
-    if family.credit() + amount - owed > CREDIT_LIMIT_MONTHS * monthly:
+    if book.credit + amount - owed > CREDIT_LIMIT_MONTHS * monthly:
         return "amount_mismatch"
     return ""
 
 
-def _spend_credit(family, through):
+def _spend_credit(family, through, book=None):
     """Allocate the family's unallocated money, oldest payment first, to its outstanding months
-    (oldest first) through `through`. Runs inside write_lock() with the family row locked."""
-    owed = dict(family.outstanding(through))
+    (oldest first) through `through`, as its stored ledger (`book`, read here when not given) has
+    them. Runs inside write_lock() with the family row locked."""
+    owed = dict((book or ledger.read(family)).outstanding(through))
     if not owed:
         return []
     allocated = fn.COALESCE(fn.SUM(Allocation.amount), 0)
