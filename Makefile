@@ -63,6 +63,7 @@ db: setup
 	$(FLASK) migrate
 	$(FLASK) import regions --if-empty
 	$(FLASK) seed --demo --if-empty
+	$(FLASK) ledger rebuild --missing
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -6,19 +6,25 @@ created when missing), then loads synthetic data in PostgreSQL itself (INSERT �
 generate_series, secondary indexes dropped during the load and rebuilt from their own definitions,
 then VACUUM ANALYZE):
 
-- 300,000 PBPU/BP families (kelas 1-3, cover start 33-37 months ago) with 1-5 members each;
-- 10,000,000 applied payments (33 or 34 per family, one a month from the cover start; 0-3 months left
-  unpaid at the end; every 50th pays Rp5.000 too much, so families have credit) and one allocation
-  each, plus 2,000 unmatched payments for the officer queue.
+- 300,000 PBPU/BP families (kelas 1-3) with 1-5 members each and 10-12-year histories: cover start
+  120-147 months ago, one payment a quarter covering three months (so ~40-48 payments and 120-144
+  allocations per family), 0-3 months left unpaid at the end; every 50th payment is Rp5.000 too much,
+  so families have credit. 2,000 unmatched payments for the officer queue. Every month is priced at
+  the rates of its own version: the migration's 2020 and 2021 versions, and for the years before a
+  version dated 1 Jan 2014 with the 2021 figures (synthetic: the bench inserts it).
 
-Then, for 200 random families (seeded), each in its own app context as a request would be, it times
-Family.outstanding(today), paid_months(), status_on(today) and credit() — the figures the bill page
-needs — first visit and repeat, apply_payment() (the callback, rolled back), and the full bill and
-status pages as the family's head (test client: server time without the network), prints p50/p99, and
-prints EXPLAIN (ANALYZE, BUFFERS) of every query involved. It prints figures and never fails on them.
+Then it times `ledger.rebuild` (what `flask ledger rebuild` runs) over a sample of families and
+extrapolates it to all of them, and, for 200 random families (seeded), each in its own app context as
+a request would be: the old path — Family.outstanding(today), paid_months(), status_on(today) and
+credit(), which walk every payment and month — against the stored ledger (ledger.read(...).status(),
+and bill_for), first visit and repeat; apply_payment() (the callback with its ledger update, rolled
+back); and the full bill and status pages as the family's head (test client: server time without the
+network). It prints p50/p99 and EXPLAIN (ANALYZE, BUFFERS) of every query involved. It prints
+figures and never fails on them.
 
     .venv/bin/python scripts/bench_contributions.py --database-url postgresql://postgres@127.0.0.1:5432/bench_pay
     .venv/bin/python scripts/bench_contributions.py --database-url … --reuse   # measure only, keep the data
+    .venv/bin/python scripts/bench_contributions.py --database-url … --rebuild-sample 0   # rebuild every ledger
 """
 import argparse
 import math
@@ -26,26 +32,30 @@ import random
 import sys
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
+from app.contributions import billing, ledger
 from app.contributions import payments as service
 from app.core import clock
 from app.core.config import TestConfig
 from app.core.db import db
-from app.models import Allocation, Family, Participant, Payment
+from app.models import Allocation, Family, FamilyLedger, LedgerMonth, Participant, Payment, RateVersion
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_pay"
 FAMILIES = 300_000
 FIRST_FAMILY_ID = 1_000  # the demo families come first
-HISTORY_MONTHS = 37  # the oldest cover start is 36 months before this month
+QUARTERS = (40, 48)  # paid quarters per family: 120-144 months
+HISTORY_MONTHS = 3 * QUARTERS[1] + 4  # the oldest cover start is 147 months before this month
 FIRST_PAYMENT_ID = 1_000
 UNMATCHED = 2_000
 SAMPLES = 200
 LOADED_TABLES = ("participant", "payment", "allocation")
+REBUILD_SAMPLE = 2_000
 
 
 def database_name(url):
@@ -84,13 +94,18 @@ def step(label, sql):
 def load(families):
     """The synthetic rows, in one connection; returns the seconds it took."""
     start = time.perf_counter()
+    RateVersion.get_or_create(effective_from=date(2014, 1, 1), defaults={  # synthetic: see the docstring
+        "class1": 150_000, "class2": 100_000, "class3": 42_000, "class3_government_share": 7_000,
+        "pbi_rate": 42_000})
     month = "date_trunc('month', (now() AT TIME ZONE 'Asia/Jakarta'))::date"
+    quarters = f"{QUARTERS[0]} + g % {QUARTERS[1] - QUARTERS[0] + 1}"
     per_family = f"""
         generate_series(1, {families}) AS g,
-        LATERAL (SELECT 33 + (g % 3 = 0)::int AS n_pay, (g / 11) % 4 AS unpaid,
+        LATERAL (SELECT 3 * ({quarters}) AS n_paid, (g / 11) % 4 AS unpaid,
                         1 + (g / 3) % 3 AS class, 1 + (g / 7) % 5 AS members) AS f,
-        LATERAL (SELECT ({month} - make_interval(months => f.n_pay + f.unpaid - 1))::date AS cover) AS c"""
-    due = "f.members * CASE f.class WHEN 1 THEN 150000 WHEN 2 THEN 100000 ELSE 35000 END"
+        LATERAL (SELECT ({month} - make_interval(months => f.n_paid + f.unpaid - 1))::date AS cover) AS c"""
+    share = ("CASE f.class WHEN 1 THEN 150000 WHEN 2 THEN 100000 "
+             "ELSE CASE WHEN {m} BETWEEN DATE '2020-07-01' AND DATE '2020-12-01' THEN 25500 ELSE 35000 END END")
     run("SET synchronous_commit = off")
     run("SET maintenance_work_mem = '512MB'")
     run("SET session_replication_role = replica")  # no FK triggers: rows are consistent by construction
@@ -116,27 +131,32 @@ def load(families):
         FROM {per_family}, generate_series(1, f.members) AS m""")
     # Month by month, every family paying that month, as the callbacks would arrive: a family's
     # payments and allocations end up scattered over the tables, as in production. m counts calendar
-    # months from 36 months before this one; k = m - (first month of the family) is its k-th payment.
+    # months from HISTORY_MONTHS - 1 months before this one; k = m - (first month of the family):
+    # a family pays in the months with k = 0, 3, 6, … for that month and the next two.
     by_month = f"""generate_series(0, {HISTORY_MONTHS - 1}) AS m
         CROSS JOIN LATERAL generate_series(1, {families} + 0 * m) AS g,
-        LATERAL (SELECT 33 + (g % 3 = 0)::int AS n_pay, (g / 11) % 4 AS unpaid,
+        LATERAL (SELECT 3 * ({quarters}) AS n_paid, (g / 11) % 4 AS unpaid,
                         1 + (g / 3) % 3 AS class, 1 + (g / 7) % 5 AS members) AS f,
-        LATERAL (SELECT ({month} - make_interval(months => f.n_pay + f.unpaid - 1))::date AS cover,
-                        m - ({HISTORY_MONTHS} - f.n_pay - f.unpaid) AS k) AS c
-        WHERE c.k BETWEEN 0 AND f.n_pay - 1"""
+        LATERAL (SELECT ({month} - make_interval(months => f.n_paid + f.unpaid - 1))::date AS cover,
+                        m - ({HISTORY_MONTHS} - f.n_paid - f.unpaid) AS k) AS c
+        WHERE c.k BETWEEN 0 AND f.n_paid - 1 AND c.k % 3 = 0"""
     payment_id = f"{FIRST_PAYMENT_ID} + m * {families} + g"
     paid_at = "(c.cover + make_interval(months => c.k, days => 4, hours => 3 + g % 8))"
-    step("payments (applied, one a month, month by month)", f"""
+    month_of = "(c.cover + make_interval(months => c.k + {j}))::date"
+    quarter_due = " + ".join(f"f.members * ({share.format(m=month_of.format(j=j))})" for j in range(3))
+    step("payments (applied, one a quarter, month by month)", f"""
         INSERT INTO payment (id, family_id, va_number, amount, channel, reference, paid_at, received_at, status,
                              unmatched_reason, resolution_note)
         SELECT {payment_id}, {FIRST_FAMILY_ID} + g, '77777' || lpad(g::text, 11, '0'),
-               {due} + CASE WHEN ({payment_id}) % 50 = 0 THEN 5000 ELSE 0 END, 'bench', 'B' || ({payment_id}),
+               {quarter_due} + CASE WHEN ({payment_id}) % 50 = 0 THEN 5000 ELSE 0 END, 'bench', 'B' || ({payment_id}),
                {paid_at}, {paid_at} + interval '40 seconds', 'applied', '', ''
         FROM {by_month}""")
-    step("allocations (one per payment)", f"""
+    by_quarter_month = by_month.replace("        WHERE", "        CROSS JOIN generate_series(0, 2) AS j WHERE")
+    step("allocations (three months per payment)", f"""
         INSERT INTO allocation (payment_id, family_id, month, amount)
-        SELECT {payment_id}, {FIRST_FAMILY_ID} + g, (c.cover + make_interval(months => c.k))::date, {due}
-        FROM {by_month}""")
+        SELECT {payment_id}, {FIRST_FAMILY_ID} + g, {month_of.format(j="j")},
+               f.members * ({share.format(m=month_of.format(j="j"))})
+        FROM {by_quarter_month}""")
     for table in ("family", "payment"):
         run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     step("unmatched payments (officer queue)", f"""
@@ -171,10 +191,10 @@ def measure(app, family_ids):
     results = {}
     db.connect(reuse_if_open=True)  # one connection for the run, as a worker keeps its pooled one
     operations = (
-        ("outstanding(today)", lambda f: f.outstanding(today)),
-        ("paid_months()", lambda f: f.paid_months()),
-        ("status_on(today)", lambda f: f.status_on(today)),
-        ("credit()", lambda f: f.credit()),
+        ("old: outstanding(today)", lambda f: f.outstanding(today)),
+        ("old: paid_months()", lambda f: f.paid_months()),
+        ("old: status_on(today)", lambda f: f.status_on(today)),
+        ("old: credit()", lambda f: f.credit()),
     )
     for label in ("first visit", "repeat"):
         for family_id in family_ids:
@@ -185,7 +205,15 @@ def measure(app, family_ids):
                     ms = timed(lambda operation=operation, family=family: operation(family))
                     results.setdefault((name, label), []).append(ms)
                     total += ms
-                results.setdefault(("all four (bill figures)", label), []).append(total)
+                results.setdefault(("old: all four (bill figures)", label), []).append(total)
+            with app.app_context():
+                family = Family.get_by_id(family_id)
+                results.setdefault(("ledger: read().status()", label), []).append(
+                    timed(lambda family=family: ledger.read(family, today).status()))
+            with app.app_context():
+                family = Family.get_by_id(family_id)
+                results.setdefault(("ledger: bill_for()", label), []).append(
+                    timed(lambda family=family: billing.bill_for(family, today)))
     for family_id in family_ids:
         with app.app_context():
             va = Family.get_by_id(family_id).va_number
@@ -195,6 +223,20 @@ def measure(app, family_ids):
                 transaction.rollback()
             results.setdefault(("apply_payment() (rolled back)", "callback"), []).append(ms)
     return results
+
+
+def time_rebuild(app, family_ids, total):
+    """Seconds `ledger.rebuild` takes for these families (committed), and that extrapolated to
+    `total` families."""
+    with app.app_context(), db.connection_context():
+        start = time.perf_counter()
+        ledger.rebuild(family_ids)
+        seconds = time.perf_counter() - start
+        months = LedgerMonth.select().where(LedgerMonth.family.in_(family_ids)).count()
+    per_family = seconds / max(len(family_ids), 1)
+    print(f"ledger rebuild: {len(family_ids):,} families ({months:,} months) in {seconds:.1f} s = "
+          f"{per_family * 1000:.2f} ms a family; {total:,} families ≈ {per_family * total / 60:.0f} min "
+          f"in one process (families are independent: `flask ledger rebuild --ids FIRST LAST`, one per core)")
 
 
 def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):
@@ -257,6 +299,13 @@ def explain_all(family):
     explain("paid_months() (status_on)",
             Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at).join(Payment)
             .where(Allocation.family == family).order_by(Payment.paid_at, Allocation.id))
+    today = clock.today()
+    previous = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    explain("ledger: the summary", FamilyLedger.select().where(FamilyLedger.family == family))
+    explain("ledger: the months still owed, paid lately, or from last month on",
+            LedgerMonth.select().where((LedgerMonth.family == family)
+                                       & (LedgerMonth.paid_on.is_null() | (LedgerMonth.paid_on > today)
+                                          | (LedgerMonth.month >= previous))))
     explain("callback: family by VA", Family.select().where(Family.va_number == family.va_number))
     explain("callback: payment by (channel, reference)",
             Payment.select().where((Payment.channel == "bench") & (Payment.reference == "B123456")))
@@ -279,6 +328,8 @@ def main():
     parser.add_argument("--families", type=int, default=FAMILIES, help="families to load (default 300,000)")
     parser.add_argument("--samples", type=int, default=SAMPLES, help="random families timed (default 200)")
     parser.add_argument("--reuse", action="store_true", help="measure the data already loaded")
+    parser.add_argument("--rebuild-sample", type=int, default=REBUILD_SAMPLE,
+                        help=f"families whose ledger rebuild is timed (default {REBUILD_SAMPLE:,}; 0: all)")
     parser.add_argument("--seed", type=int, default=20261125)
     args = parser.parse_args()
     url = args.database_url
@@ -301,6 +352,7 @@ def main():
 
     with app.app_context(), db.connection_context():
         counts = {m.__name__: m.select().count() for m in (Family, Participant, Payment, Allocation)}
+        counts["FamilyLedger (stored so far)"] = FamilyLedger.select().count()
         sizes = db.execute_sql("SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class "
                                "WHERE relname IN ('family', 'participant', 'payment', 'allocation')").fetchall()
         print("rows: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
@@ -308,6 +360,9 @@ def main():
         ids = [row[0] for row in db.execute_sql(
             "SELECT id FROM family WHERE va_number LIKE '77777%%' ORDER BY id").fetchall()]
     family_ids = random.Random(args.seed).sample(ids, min(args.samples, len(ids)))
+    sample = ids if args.rebuild_sample == 0 else random.Random(args.seed + 1).sample(
+        ids, min(args.rebuild_sample, len(ids)))
+    time_rebuild(app, sorted(set(sample) | set(family_ids)), len(ids))
 
     results = measure(app, family_ids)
     results.update(measure_pages(app, family_ids))

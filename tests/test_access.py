@@ -429,6 +429,8 @@ OVERRIDES = {
     "content.new_announcement": lambda w: {"title": "Pengumuman uji", "body": "Isi uji.",
                                            "shown_until": f"{clock.today():%d-%m-%Y}"},
     "content.edit_page": lambda w: {"note": "Perubahan uji."},
+    "admin.add_denda_version": lambda w: {"effective_from": f"{first_of_next_month():%d-%m-%Y}", "percent": "4",
+                                          "max_months": "10", "cap": "25000000", "window_days": "30"},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
@@ -442,6 +444,7 @@ WRITES_WITH_A_TOKEN = {
     "accounts.activate", "officer.look_up", "accounts.issue_code", "officer.set_inactive", "admin.new_user",
     "admin.edit_user", "admin.user_code",
     "cases.new", "cases.review", "cases.assign",
+    "admin.add_denda_version",
 }
 
 
@@ -573,7 +576,7 @@ ACCESS_POLICY = {
                     OFFICER_ROLES),
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
     **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
-                     "admin.user_code", "admin.editors"), ("admin",)),
+                     "admin.user_code", "admin.editors", "admin.add_denda_version"), ("admin",)),
     # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
     **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
                      "content.new_announcement", "content.stop_announcement", "content.edit_page"),

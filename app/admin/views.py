@@ -1,5 +1,5 @@
-"""Administration (admin only): rate versions (tarif iuran), staff accounts (akun petugas) and the
-editor right of officers."""
+"""Administration (admin only): rate versions (tarif iuran), denda rule versions, staff accounts
+(akun petugas) and the editor right of officers."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,9 +14,9 @@ from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import date_id
 from app.core.rendering import render
-from app.models import RateVersion, User
+from app.models import DendaVersion, RateVersion, User
 from app.tariffs import service as tariffs
-from app.tariffs.forms import RateVersionForm
+from app.tariffs.forms import DendaVersionForm, RateVersionForm
 
 
 def _form_data(version):
@@ -122,3 +122,19 @@ def user_code(user_id):
     user = User.get_or_none((User.id == user_id) & User.participant.is_null() & User.active) or abort(404)
     record, code = access.issue_code(acting_user(), user=user)
     return render("accounts/code_issued.html", code=code, record=record, person=user.username, card=None)
+@bp.route("/aturan-denda", methods=["GET", "POST"])
+@roles("admin")
+def add_denda_version():
+    """Add a denda rule version (percent, months counted, cap, window), in force from a coming day."""
+    latest = DendaVersion.latest()
+    today = clock.today()
+    start = {name: str(getattr(latest, name)) for name in DendaVersionForm.FIELDS} if latest else {}
+    form = DendaVersionForm(latest=latest.effective_from if latest else None, today=today,
+                            data=start if request.method == "GET" else None)
+    if form.validate_on_submit():
+        version = tariffs.save_denda_version(form, acting_user())
+        if version is not None:
+            flash(_("Versi aturan denda baru disimpan: berlaku mulai %(when)s.",
+                    when=date_id(version.effective_from)), "ok")
+            return redirect(url_for("admin.add_denda_version"), 303)
+    return render("admin/add_denda_version.html", form=form, latest=latest, today=today)

@@ -15,6 +15,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, IntegrityError
 
+from app.contributions import ledger
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
@@ -190,6 +191,7 @@ def schedule_class_change(user, head_id, new_class):
         family.class_changed_on = today
         family.save()
         MembershipChange.record(family, "care_class", old, new_class, effective_from, actor=user)
+        ledger.store(family, today)
         audit(user, "class_change_scheduled", f"family:{family.id}", head.id,
               care_class=new_class, effective_from=effective_from)
         prices, rates_from, _ = class_prices(family, effective_from)

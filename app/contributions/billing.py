@@ -25,6 +25,7 @@ from datetime import date
 
 from peewee import fn
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import write_lock
@@ -76,6 +77,20 @@ class RehabProgress:
     next_owed: int  # what is still owed of `next`
     rules_from: tuple  # effective dates of the rate tables that priced the plan's months
     made: date  # the month the plan was made in (WIB)
+    month_owed: int = 0  # this month's own contribution still owed (a month after the plan's)
+    current: date | None = None  # the month of the bill
+
+    @property
+    def due_now(self):
+        """The instalment due this month or earlier, still owed (0 when the next is later)."""
+        if self.next is None or rules.month_of(self.next.due_on) > (self.current or self.made):
+            return 0
+        return self.next_owed
+
+    @property
+    def pay_now(self):
+        """What the bill tells the family to pay now: the instalment plus this month's contribution."""
+        return self.due_now + self.month_owed
 
     @property
     def finished(self):
@@ -139,27 +154,29 @@ class Bill:
         return self.rehab_running and self.rehab.made == self.month
 
 
-def bill_for(family, today):
-    """The family's bill on `today` (a handful of queries)."""
-    tables = RateVersion.tables()
-    paid = family.paid_months()
-    status = family.status_on(today, paid)
-    table = rules.rate_table_on(today, tables)
+def bill_for(family, today, details=True):
+    """The family's bill on `today`, from its stored ledger (app/contributions/ledger.py): two
+    queries, plus the REHAB plan and auto-debit when `details` (the status page needs neither)."""
+    book = ledger.read(family, today)
+    standing = book.standing()
+    status = book.status()
     if family.segment in rules.PAID_BY_OTHERS:
-        return Bill(family, today, status, family.segment.lower(), rate_table=table)
-    base = {"credit": family.credit(), "rehab": rehab_progress(family),
-            "auto_debit": active_auto_debit(family), "rate_table": table}
+        return Bill(family, today, status, family.segment.lower(),
+                    rate_table=rules.rate_table_on(today, RateVersion.tables()))
+    base = {"credit": book.credit, "rehab": None, "auto_debit": None}
+    if details:
+        base["auto_debit"] = active_auto_debit(family)
+        if standing.arrears or standing.code != "aktif":
+            base["rehab"] = rehab_progress(family, book=book)
     if family.cover_start is None:
-        return Bill(family, today, status, "va", to_pay_rules=(table.effective_from,), **base)
+        table = rules.rate_table_on(today, RateVersion.tables())
+        return Bill(family, today, status, "va", to_pay_rules=(table.effective_from,), rate_table=table, **base)
     # A reason of its own (nonaktif_lain) hides the arrears in the status: the ledger still has them.
-    standing = status if not family.inactive_reason else family.status_on(today, paid, ignore_reason=True)
-    members = family.member_dates()
-    owed = dict(family.outstanding(today))
+    owed = dict(book.outstanding(today))
 
     def line(month, still_owed=None):
-        due = family.monthly_due(month, members)
-        return Line(month, due if still_owed is None else still_owed, due,
-                    rules.rate_table_on(month, tables).effective_from)
+        stored = book.line(month)
+        return Line(month, stored.due if still_owed is None else still_owed, stored.due, stored.rules_from)
 
     month = rules.month_of(today)
     cover_start = rules.month_of(family.cover_start)
@@ -172,10 +189,10 @@ def bill_for(family, today):
     charged = list(arrears) + ([current] if current and current.owed else [])
     total = sum(item.owed for item in charged)
     return Bill(
-        family, today, status, "va", members=len(members), current=current, following=following,
+        family, today, status, "va", members=book.members, current=current, following=following,
         arrears=arrears, arrears_months=len(standing.arrears), owed=total,
         to_pay=max(total - max(base["credit"], 0), 0),
-        to_pay_rules=rules.effective_dates([item.month for item in charged] or [month], tables),
+        to_pay_rules=tuple(sorted({item.rules_from for item in charged or [current or following]})),
         **base,
     )
 
@@ -187,25 +204,53 @@ def active_plan(family):
             .order_by(RehabPlan.id.desc()).first())
 
 
-def rehab_progress(family, plan=None):
+def rehab_progress(family, plan=None, book=None):
     """The active plan's progress, or None without one (see the module docstring for "paid")."""
     plan = plan or active_plan(family)
     if plan is None:
         return None
+    book = book or ledger.read(family)
+    today = book.day
     instalments = tuple(plan.instalments.order_by(RehabInstalment.number))
     made = rules.month_of(clock.to_wib(plan.created_at).date())
+    current = rules.month_of(today)
     rules_from = rules.effective_dates(  # the plan priced its arrears and the month it was made
         rules.months_from(rules.add_months(made, -plan.arrears_months), made), RateVersion.tables())
     paid = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
             .where((Payment.family == family) & (Payment.status == "applied")
                    & (Payment.paid_at >= plan.created_at)).scalar())
+    plan_paid, month_due = _plan_paid(paid, plan, instalments, made, current, book)
     cumulative = 0
     for instalment in instalments:
         cumulative += instalment.amount
-        if cumulative > paid:
-            return RehabProgress(plan, instalments, paid, instalment,
-                                 min(instalment.amount, cumulative - paid), rules_from, made)
-    return RehabProgress(plan, instalments, paid, None, 0, rules_from, made)
+        if cumulative > plan_paid:
+            return RehabProgress(plan, instalments, plan_paid, instalment,
+                                 min(instalment.amount, cumulative - plan_paid), rules_from, made,
+                                 month_owed=month_due, current=current)
+    return RehabProgress(plan, instalments, plan_paid, None, 0, rules_from, made, month_owed=month_due,
+                         current=current)
+
+
+def _plan_paid(paid, plan, instalments, made, current, book):
+    """(how much of `paid` — every applied payment since the plan was made — went to the plan,
+    what is still owed of this month's own contribution).
+
+    Each month after the plan was made, the family pays that month's instalment plus the month
+    itself (the bill says so). So the months between the plan and this one take their own due
+    first; this month's money goes to the instalments due so far, then to this month, and only
+    then to later instalments (paying ahead).
+    """
+    if current <= made:
+        return min(paid, plan.total), 0
+    between = rules.months_from(rules.add_months(made, 1), rules.add_months(current, -1))
+    money = paid - sum(book.line(month).due for month in between)
+    scheduled = sum(i.amount for i in instalments if rules.month_of(i.due_on) <= current)
+    due_now = book.line(current).due
+    if money <= scheduled:
+        return max(money, 0), due_now
+    if money <= scheduled + due_now:
+        return scheduled, scheduled + due_now - money
+    return min(money - due_now, plan.total), 0
 
 
 def rehab_refusal(bill):
@@ -264,7 +309,7 @@ def register_rehab(user, participant, instalments, today):
         except rules.RuleError:
             raise BillingError("count") from None
         plan = RehabPlan.create(family=family, created_by=user, arrears_months=bill.arrears_months,
-                                total=bill.to_pay)
+                                total=bill.to_pay, created_at=clock.now())
         RehabInstalment.insert_many([
             {"plan": plan.id, "number": number, "due_on": due, "amount": amount}
             for number, (due, amount) in enumerate(schedule, start=1)

@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from peewee import JOIN, IntegrityError, Tuple, fn
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.config import DEMO_PAYMENT_SECRET
@@ -235,7 +236,8 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
         existing = _recorded(channel, reference)
         if existing is not None:
             return _duplicate(existing, va_number, amount, paid_at)
-        reason = "unknown_va" if family is None else _mismatch(family, amount, through)
+        book = ledger.read(family, today) if family is not None else None  # under the family's lock
+        reason = "unknown_va" if family is None else _mismatch(family, amount, through, book)
         try:
             with db.atomic():  # a savepoint: the unique index may refuse the row
                 payment = Payment.create(
@@ -249,7 +251,9 @@ def apply_payment(va_number, amount, channel, reference, paid_at, today=None):
             return _duplicate(existing, va_number, amount, paid_at)
         if reason:
             return Outcome("unmatched", payment, reason)
-        return Outcome("applied", payment, allocations=_spend_credit(family, through))
+        made = _spend_credit(family, through, book)
+        ledger.store(family, today)
+        return Outcome("applied", payment, allocations=made)
 
 
 def apply_credit(family_id, today=None):
@@ -257,7 +261,9 @@ def apply_credit(family_id, today=None):
     For the daily job (a month paid ahead then counts as paid when it begins) and after rate changes."""
     with write_lock():
         family = Family.get_locked(family_id)
-        return _spend_credit(family, contributions.month_of(today or clock.today()))
+        made = _spend_credit(family, contributions.month_of(today or clock.today()))
+        ledger.store(family, today)
+        return made
 
 
 def families_with_credit():
@@ -289,24 +295,27 @@ def _duplicate(existing, va_number, amount, paid_at):
     return Outcome("duplicate", existing, differs=differs)
 
 
-def _mismatch(family, amount, through):
-    """"amount_mismatch" when this family's payment cannot be applied sensibly (module docstring)."""
+def _mismatch(family, amount, through, book):
+    """"amount_mismatch" when this family's payment cannot be applied sensibly (module docstring).
+    `book`: the family's stored ledger (read under its lock), whose owed months and credit are the
+    rules' own (tests/contributions/test_ledger.py)."""
     if family.segment not in contributions.FAMILY_VA:
         return "amount_mismatch"
     try:
-        owed = sum(rupiah for _, rupiah in family.outstanding(through))
-        monthly = family.monthly_due(through)
+        owed = sum(rupiah for _, rupiah in book.outstanding(through))
+        monthly = book.line(through).due
     except RuleError:
         return "amount_mismatch"
-    if family.credit() + amount - owed > CREDIT_LIMIT_MONTHS * monthly:
+    if book.credit + amount - owed > CREDIT_LIMIT_MONTHS * monthly:
         return "amount_mismatch"
     return ""
 
 
-def _spend_credit(family, through):
+def _spend_credit(family, through, book=None):
     """Allocate the family's unallocated money, oldest payment first, to its outstanding months
-    (oldest first) through `through`. Runs inside write_lock() with the family row locked."""
-    owed = dict(family.outstanding(through))
+    (oldest first) through `through`, as its stored ledger (`book`, read here when not given) has
+    them. Runs inside write_lock() with the family row locked."""
+    owed = dict((book or ledger.read(family)).outstanding(through))
     if not owed:
         return []
     allocated = fn.COALESCE(fn.SUM(Allocation.amount), 0)
@@ -398,6 +407,7 @@ def assign_payment(payment_id, officer, number, note="", today=None):
         payment.resolution_note = (note or "").strip()
         payment.save()
         made = _spend_credit(family, _through(payment.paid_at, today))
+        ledger.store(family, today)
         audit(officer, "payment_assigned", f"payment:{payment.id}", family.head(), family=family.id,
               amount=payment.amount, months=[f"{month:%Y-%m}" for month, _ in made])
     return payment, made

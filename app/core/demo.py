@@ -203,6 +203,9 @@ def seed():
                 user.save()
         for area in DEMO_AREAS:  # each area's demo.py adds its records on top of these
             importlib.import_module(f"app.{area}.demo").seed(created)
+        from app.contributions import ledger  # an area's module: imported when seeding only
+
+        ledger.rebuild(missing_only=True)  # every family's stored ledger (not a demo record)
     if not created:
         return "Demo data already present."
     return "Demo data created: " + ", ".join(f"{created.count(k)} {k}(s)" for k in sorted(set(created)))

@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "registration_flagged": _l("Pendaftaran diteruskan ke petugas untuk diperiksa"),
     "registration_rejected": _l("Pendaftaran ditolak petugas"),
     "participants_imported": _l("Data peserta diimpor dari kantor"),
+    "payments_imported": _l("Riwayat pembayaran diimpor"),
     "queue_board_viewed": _l("Daftar antrean poli dibuka petugas faskes"),
     "beds_updated": _l("Ketersediaan tempat tidur diperbarui"),
     "hours_updated": _l("Jam buka diperbarui"),
@@ -114,6 +115,7 @@ ACTION_LABELS = {
     "case_reopened": _l("Pengaduan dibuka kembali"),
     "case_report_downloaded": _l("Laporan pengaduan diunduh"),
     "case_caller_found": _l("Data peserta dibuka petugas untuk mencatat pengaduan telepon 165"),
+    "denda_version_added": _l("Versi aturan denda ditambahkan"),
 }
 
 

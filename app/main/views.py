@@ -2,6 +2,7 @@
 from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.auth import acting_user, public, safe_next, signed_in
 from app.core.db import db
@@ -33,7 +34,8 @@ def dashboard():
         "main/dashboard.html",
         user=user,
         participant=participant,
-        status=participant.status_on(today) if participant else None,
+        status=(participant.status_on(today, ledger.family_status(participant.family, today))
+                if participant else None),
         members=participant.family_members() if participant else [],
         family=family,
         previous_sign_in=AuditLog.previous_sign_in(user),

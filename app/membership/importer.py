@@ -3,17 +3,19 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import NamedTuple
 
 from peewee import IntegrityError
 
+from app.contributions import ledger
+from app.contributions import payments as va_payments
 from app.contributions import va as payments
 from app.core import clock, security
 from app.core.audit import audit
 from app.core.db import db, write_lock
-from app.models import Facility, Family, MembershipChange, Participant, Region
+from app.models import Facility, Family, MembershipChange, Participant, RateVersion, Region
 from app.rules import contributions, identity
 
 #: The documented columns (README, "Office batch import"): every one must be in the header, in any order.
@@ -24,8 +26,13 @@ PARTICIPANT_COLUMNS = (
 REQUIRED_COLUMNS = (
     "kk_number", "nik", "name", "sex", "birth_date", "relationship", "segment", "district_code", "address",
 )
+#: optional columns (README): the history of a family that paid before it was imported
+HISTORY_COLUMNS = ("cover_start", "paid_through")
 #: what every row of one KK must repeat identically (the first row founds or updates the family)
-FAMILY_FIELDS = ("segment", "care_class", "district_code", "address", "fktp_code", "employer")
+FAMILY_FIELDS = ("segment", "care_class", "district_code", "address", "fktp_code", "employer", *HISTORY_COLUMNS)
+HISTORY_CHANNEL = "riwayat"  # the payments that record an imported paid-through month
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})(?:-[0-9]{2})?")
+EARLIEST_MONTH = date(2014, 1, 1)  # JKN began
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "invalid")
 
 NIK_PROBLEMS = {
@@ -58,6 +65,7 @@ class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
     families_created: int = 0
     families_updated: int = 0
+    history_months: int = 0  # months recorded as paid from paid_through
 
     @property
     def counts(self):
@@ -76,6 +84,8 @@ class ImportReport:
         lines = ["DRY RUN — nothing saved"] if self.dry_run else []
         lines.append(f"Participants from {self.name}: {counts}.")
         lines.append(f"Families: {self.families_created} created, {self.families_updated} updated.")
+        if self.history_months:
+            lines.append(f"History: {self.history_months} month(s) recorded as paid (paid_through).")
         lines += [f"line {row.line}: {row.outcome} — {row.reason}" for row in self.rows if row.reason]
         return "\n".join(lines)
 
@@ -98,11 +108,13 @@ class _Row:
     fktp: Facility | None  # None → keep the stored one
     employer: str  # "" → keep the stored one
     warnings: list[str]
+    cover_start: date | None = None  # None → keep the stored one (a new family: this month)
+    paid_through: date | None = None  # None → no history to record
 
     @property
     def family_values(self):
         return (self.segment, self.care_class, self.district.code, self.address,
-                self.fktp.code if self.fktp else "", self.employer)
+                self.fktp.code if self.fktp else "", self.employer, self.cover_start, self.paid_through)
 
 
 class _Refused(Exception):
@@ -143,13 +155,14 @@ def _records(text):
     if len(header) == 1 and ";" in header[0]:
         raise ImportFileError("The columns are separated by semicolons: save the file as CSV with commas.")
     missing = [c for c in PARTICIPANT_COLUMNS if c not in header]
-    unknown = sorted({c or "(empty)" for c in header if c not in PARTICIPANT_COLUMNS})
+    unknown = sorted({c or "(empty)" for c in header if c not in PARTICIPANT_COLUMNS + HISTORY_COLUMNS})
     repeated = sorted({c for c in header if header.count(c) > 1})
     if missing or unknown or repeated:
         problems = [f"{label}: {', '.join(names)}" for label, names in
                     (("missing", missing), ("unknown", unknown), ("repeated", repeated)) if names]
         raise ImportFileError(f"Wrong header ({'; '.join(problems)}). The first line must name the columns "
-                              f"{','.join(PARTICIPANT_COLUMNS)} (any order).")
+                              f"{','.join(PARTICIPANT_COLUMNS)} (any order; cover_start and paid_through "
+                              "may be added).")
     return header, [(line, fields) for line, fields in records[1:] if any(f.strip() for f in fields)]
 
 
@@ -162,6 +175,7 @@ class _ParticipantImport:
         self.districts, self.facilities = {}, {}  # lookups cached for the run
         self.seen_niks = {}  # blind index → line of its first valid row
         self.founders = {}  # KK → (line, family values) of the row that founded or updated it
+        self.histories = []  # first rows of the KKs with a paid_through, recorded after every row
 
     # -- checking one row, without writing ------------------------------------------------------
 
@@ -216,8 +230,38 @@ class _ParticipantImport:
         mismatches = identity.nik_mismatches(nik, birth_date, sex, self.today)
         warnings = [f"peringatan: {label} tidak sesuai NIK" for key, label in
                     (("birth_date", "tanggal lahir"), ("sex", "jenis kelamin")) if key in mismatches]
+        cover_start, paid_through = self.parse_history(values, segment)
         return _Row(line, kk, nik, card, name, sex, birth_date, relationship, segment, care_class, district,
-                    " ".join(values["address"].split()), phone, fktp, employer, warnings)
+                    " ".join(values["address"].split()), phone, fktp, employer, warnings, cover_start, paid_through)
+
+    def parse_month(self, text, column):
+        match = _MONTH.fullmatch(text)
+        try:
+            month = date(int(match[1]), int(match[2]), 1) if match else None
+        except ValueError:
+            month = None
+        if month is None:
+            raise _Refused("invalid", f"{column} harus YYYY-MM, mis. 2019-04")
+        if month < EARLIEST_MONTH:
+            raise _Refused("invalid", f"{column} sebelum JKN dimulai (2014-01)")
+        if month > contributions.month_of(self.today):
+            raise _Refused("invalid", f"{column} di masa depan")
+        return month
+
+    def parse_history(self, values, segment):
+        """(cover_start, paid_through) months from the optional columns (None when empty)."""
+        cover_text, paid_text = (values.get(name, "") for name in HISTORY_COLUMNS)
+        cover = self.parse_month(cover_text, "cover_start") if cover_text else None
+        paid = self.parse_month(paid_text, "paid_through") if paid_text else None
+        first_rate = min((table.effective_from for table in RateVersion.tables()), default=None)
+        if segment in contributions.FAMILY_VA and cover and first_rate and cover < contributions.month_of(first_rate):
+            raise _Refused("invalid", f"belum ada tarif iuran sebelum {first_rate:%Y-%m}: cover_start lebih awal")
+        if paid is not None:
+            if segment not in contributions.FAMILY_VA:
+                raise _Refused("invalid", f"paid_through hanya untuk PBPU dan BP (iuran {segment} dibayar pihak lain)")
+            if paid < (cover or contributions.month_of(self.today)):
+                raise _Refused("invalid", "paid_through sebelum cover_start")
+        return cover, paid
 
     def parse_date(self, text):
         try:
@@ -311,7 +355,8 @@ class _ParticipantImport:
         if person is None:
             person = Participant(card_number=row.card_number or Participant.new_card_number(), family=family,
                                  name=row.name, sex=row.sex, birth_date=row.birth_date, phone=row.phone,
-                                 relationship=row.relationship, registered_on=self.today)
+                                 relationship=row.relationship,
+                                 registered_on=row.cover_start or self.today)  # on the card since then
             person.nik = row.nik
             person.save()
             return "created", family_event
@@ -322,7 +367,7 @@ class _ParticipantImport:
         family = Family.create(
             kk_number=row.kk_number, segment=row.segment, care_class=row.care_class, district=row.district,
             address=row.address, fktp=row.fktp, employer=row.employer, registered_on=self.today,
-            cover_start=contributions.month_of(self.today))
+            cover_start=row.cover_start or contributions.month_of(self.today))
         self.issue_va(family)
         return family
 
@@ -343,6 +388,8 @@ class _ParticipantImport:
             ("address", family.address, row.address, row.address),
             ("fktp", family.fktp_id and family.fktp.code, row.fktp and row.fktp.code, row.fktp),
             ("employer", family.employer, row.employer, row.employer),
+            ("cover_start", family.cover_start and family.cover_start.isoformat(),
+             row.cover_start and row.cover_start.isoformat(), row.cover_start),
         ):
             if new not in (None, "") and old != new:
                 changes.append((name, old, new))
@@ -372,6 +419,23 @@ class _ParticipantImport:
             person.save()
         return bool(changes)
 
+    def record_history(self, family, row):
+        """Record the months from the cover start through `paid_through` that are still owed as paid
+        on time: one payment each, dated the 10th of its month (10.00 WIB), applied like a callback
+        (channel "riwayat", reference KK-YYYYMM, so a second run finds them). Returns how many."""
+        if row.paid_through is None or family.cover_start is None:
+            return 0
+        owed = family.outstanding(row.paid_through)
+        if self.dry_run and not family.va_number:  # a dry run issues no VA: count what would be paid
+            return len(owed)
+        for month, amount in owed:
+            paid_at = datetime.combine(contributions.due_date(month), time(3, 0))  # 10.00 WIB
+            outcome = va_payments.apply_payment(family.va_number, amount, HISTORY_CHANNEL,
+                                                f"{family.kk_number}-{month:%Y%m}", paid_at, self.today)
+            if outcome.status != "applied":
+                raise _Refused("invalid", f"riwayat {month:%Y-%m} tidak bisa dicatat ({outcome.reason or outcome.status})")
+        return len(owed)
+
     # -- the run ---------------------------------------------------------------------------------
 
     def run(self, header, records):
@@ -381,17 +445,31 @@ class _ParticipantImport:
                 self.check_within_file(row)
                 with write_lock():
                     outcome, family_event = self.apply(row)
+                    if outcome != "unchanged":
+                        ledger.store(Family.get(Family.kk_number == row.kk_number), self.today)
             except _Refused as refused:
                 self.report.add(line, refused.outcome, refused.reason)
             except IntegrityError:  # a concurrent writer got there first: only this row is undone
                 self.report.add(line, "invalid", "gagal disimpan: bentrok dengan data yang sudah ada")
             else:
+                if row.paid_through and row.kk_number not in self.founders:
+                    self.histories.append(row)
                 self.founders.setdefault(row.kk_number, (line, row.family_values))
                 self.report.add(line, outcome, "; ".join(row.warnings))
                 if family_event == "created":
                     self.report.families_created += 1
                 elif family_event == "updated":
                     self.report.families_updated += 1
+        for row in self.histories:  # once every member is on the card: each month's due counts them all
+            try:
+                with write_lock():
+                    family = Family.get(Family.kk_number == row.kk_number)
+                    months = self.record_history(family, row)
+                    ledger.store(family, self.today)
+            except _Refused as refused:
+                self.report.add(row.line, "invalid", refused.reason)
+            else:
+                self.report.history_months += months
 
 
 def import_participants(path_or_file, dry_run=False):

@@ -2,7 +2,7 @@
 from flask import abort
 from flask_login import current_user
 
-from app.contributions import billing
+from app.contributions import billing, ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
@@ -13,7 +13,7 @@ from app.membership.qr import qr_svg
 
 def status_context(me, today):
     """The status page's facts; what to pay is the bill's own figure, so the two never disagree."""
-    bill = billing.bill_for(me.family, today)
+    bill = billing.bill_for(me.family, today, details=False)
     return dict(
         me=me, family=me.family, status=bill.status, today=today,
         members=[(m, m.status_on(today, bill.status)) for m in me.family_members()],
@@ -42,4 +42,4 @@ def card(participant_id):
         audit(acting_user(), "card_viewed", f"participant:{member.id}", member.id)
     today = clock.today()
     return render("membership/card.html", member=member, family=member.family,
-                  status=member.status_on(today), shown_at=clock.now(), qr=qr_svg(member.card_number))
+                  status=member.status_on(today, ledger.family_status(member.family, today)), shown_at=clock.now(), qr=qr_svg(member.card_number))

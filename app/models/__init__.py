@@ -21,6 +21,9 @@ from app.models.contributions import (  # noqa: F401
     Allocation,
     AutoDebit,
     CallbackEvent,
+    DendaVersion,
+    FamilyLedger,
+    LedgerMonth,
     Payment,
     RateVersion,
     RehabInstalment,
@@ -37,6 +40,7 @@ from app.models.registration import MemberAddition, Registration  # noqa: F401
 MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
+    LedgerMonth, FamilyLedger, DendaVersion,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,

@@ -1,6 +1,7 @@
 """Iuran: payments, their allocations to months, rate versions, REHAB, auto-debit, callbacks."""
 from flask import g, has_app_context
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -100,6 +101,32 @@ class RateVersion(BaseModel):
         return cached
 
 
+class DendaVersion(BaseModel):
+    """Versi aturan denda pelayanan: the dated rule the denda calculator uses. The migration inserts
+    the one in force since 2021; admins add later ones."""
+
+    effective_from = DateField(unique=True)
+    percent = SmallIntegerField()
+    max_months = SmallIntegerField()
+    cap = BigIntegerField()
+    window_days = SmallIntegerField()
+    created_by = ForeignKeyField(User, null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    def as_rule(self):
+        return contributions.DendaRule(self.effective_from, self.percent, self.max_months, self.cap,
+                                       self.window_days)
+
+    @classmethod
+    def latest(cls):
+        return cls.select().order_by(cls.effective_from.desc()).first()
+
+    @classmethod
+    def rules(cls):
+        """Every version as a rules DendaRule, oldest first."""
+        return tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
+
+
 class RehabPlan(BaseModel):
     """Rencana pembayaran bertahap (REHAB): arrears paid in up to 12 monthly instalments."""
 
@@ -141,3 +168,45 @@ class CallbackEvent(BaseModel):
     outcome = CharField(max_length=20)  # applied, unmatched, duplicate, bad_signature, stale, malformed, ...
     ip = CharField(max_length=45, default="")
     detail = TextField(default="")
+
+
+class LedgerMonth(BaseModel):
+    """One month of a family's stored contribution ledger (app/contributions/ledger.py keeps it
+    equal to what the rules compute from payments): what was due, what was allocated to it, and
+    when it became fully paid."""
+
+    family = ForeignKeyField(Family, backref="ledger_months", on_delete="CASCADE")
+    month = DateField()  # first day of the month
+    due = IntegerField()
+    allocated = IntegerField(default=0)
+    paid_on = DateField(null=True)  # the day (WIB) it became fully paid; None: still owed
+    rules_from = DateField()  # effective date of the rate table that priced it
+
+    class Meta:
+        indexes = ((("family", "month"), True),)
+
+    @property
+    def owed(self):
+        return max(self.due - self.allocated, 0)
+
+    @property
+    def state(self):
+        """"lunas" (fully paid), "sebagian" (partly), "belum" (nothing allocated)."""
+        return "lunas" if self.paid_on else ("sebagian" if self.allocated else "belum")
+
+
+class FamilyLedger(BaseModel):
+    """The family's ledger summary, stored with its months in the same transaction as every event
+    that changes them. `status`/`status_since` are the payment standing (the rules' status_on
+    without an officer's "nonaktif lain" reason, which is read from the family) on `as_of`."""
+
+    family = ForeignKeyField(Family, primary_key=True, backref="ledger", on_delete="CASCADE")
+    members = SmallIntegerField(default=0)
+    credit = IntegerField(default=0)
+    through = DateField(null=True)  # the last month with a LedgerMonth row
+    paid_through = DateField(null=True)  # the last month of the unbroken paid run from cover start
+    first_settled_on = DateField(null=True)  # the day the first month became fully paid
+    status = CharField(max_length=20)
+    status_since = DateField(null=True)
+    arrears_months = SmallIntegerField(default=0)
+    as_of = DateField()

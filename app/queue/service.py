@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, write_lock
@@ -199,7 +200,7 @@ def book(user, member_id, poli_id, visit_date, request_key=None, facility_id=Non
         raise NotFound
     if not me.may_act_for(member):
         raise QueueRefused("member")
-    status = member.status_on(today)
+    status = member.status_on(today, ledger.family_status(member.family, today))
     if status.code != "aktif":
         raise QueueRefused("nonaktif", name=member.name, status=status)
     poli = Poli.select(Poli, Facility).join(Facility).where(Poli.id == poli_id).first()

@@ -10,6 +10,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
@@ -93,7 +94,7 @@ def index():
     me = user.participant
     family = me.family
     today = clock.today()
-    status = family.status_on(today)
+    status = ledger.family_status(family, today)
     referrals = service.valid_referrals(service.bookable_members(me), today)
     code = request.form.get("faskes") if request.method == "POST" else request.args.get("faskes")
     facility, facility_error = _chosen_facility(family, referrals, code)

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.contributions.va import va_issuer
 from app.core import clock, security, uploads
 from app.core.audit import audit
@@ -304,6 +305,7 @@ def _create_family(registration, data, password_hash, actor, today):
     registration.status, registration.step, registration.updated_at = "done", "selesai", clock.now()
     registration.save()
     audit(actor, "registration_completed", f"registration:{registration.id}", head, family=family.id)
+    ledger.store(family, today)
     return family
 
 
@@ -438,6 +440,7 @@ def _new_member(family, member, actor, today):
                 registered_on=today)
             participant.nik = member["nik"]
             participant.save()
+            ledger.store(family, today)  # the new member counts toward the dues from this month
     except IntegrityError:
         raise RegistrationError("nik_registered", step="nik") from None
     audit(actor, "member_added", f"participant:{participant.id}", participant,

@@ -207,6 +207,43 @@ def _standing(day, cover_start, paid):
     return "nonaktif_tunggakan", ()
 
 
+def standing_from_unsettled(day, cover_start, unsettled, first_settled_on, previous_settled_on):
+    """(code, arrears) of a PBPU/BP family on `day`, like rules 3-5 of status_on, from a compact
+    form of `paid` that a stored ledger keeps, without walking every month since cover_start:
+
+    - `unsettled`: the months from cover_start through `day`'s month NOT settled on `day` (never
+      fully paid, or paid after `day`), in any order;
+    - `first_settled_on`: the earliest date any month from cover_start became fully paid (None: none);
+    - `previous_settled_on`: when the month before `day`'s became fully paid (None: not).
+
+    Equal to _standing for every input (tests/rules check it against status_on).
+    """
+    cover_start, current = month_of(cover_start), month_of(day)
+    if current < cover_start:
+        return "menunggu_pembayaran", ()
+    past = sorted({month_of(month) for month in unsettled
+                   if cover_start <= month_of(month) < current}, reverse=True)
+    arrears = []
+    for later_unpaid, month in enumerate(past):  # newest first: `later_unpaid` unpaid months after it
+        months_after = _month_index(current) - _month_index(month) - 1
+        if months_after - later_unpaid < MAX_ARREARS_MONTHS:
+            arrears.append(month)
+    arrears = tuple(reversed(arrears))
+    if first_settled_on is None or first_settled_on > day:
+        return "menunggu_pembayaran", arrears
+    if arrears:
+        return "nonaktif_tunggakan", arrears
+    previous = add_months(current, -1)
+    if (current not in {month_of(m) for m in unsettled} or previous < cover_start
+            or (previous_settled_on is not None and previous_settled_on <= _last_day(previous))):
+        return "aktif", ()
+    return "nonaktif_tunggakan", ()
+
+
+def _month_index(month):
+    return month.year * 12 + month.month - 1
+
+
 def _since(day, code, cover_start, paid):
     """First day of the unbroken stretch of `code` that includes `day` (see status_on)."""
     turns = set(months_from(cover_start, day))
@@ -264,40 +301,67 @@ DENDA_WINDOW_DAYS = 45  # inpatient care this many days after reactivation, at t
 
 
 @dataclass(frozen=True)
+class DendaRule:
+    """Aturan denda pelayanan, in force from `effective_from` until the next version (a dated,
+    versioned table like the rates: admins add versions, so functions take the rules as an argument).
+
+    percent of the INA-CBG tariff per month in arrears; at most `max_months` months count; at most
+    `cap` rupiah; owed for inpatient care up to `window_days` days after reactivation."""
+
+    effective_from: date
+    percent: int = DENDA_PERCENT
+    max_months: int = DENDA_MAX_MONTHS
+    cap: int = DENDA_CAP
+    window_days: int = DENDA_WINDOW_DAYS
+
+
+DENDA_RULES = (DendaRule(DENDA_EFFECTIVE_FROM),)
+
+
+def denda_rule_on(day, denda_rules=DENDA_RULES):
+    """The denda rule in force on `day`: the latest with effective_from <= day."""
+    in_force = [rule for rule in denda_rules if rule.effective_from <= day]
+    if not in_force:
+        raise RuleError("no_rate")
+    return max(in_force, key=lambda rule: rule.effective_from)
+
+
+@dataclass(frozen=True)
 class DendaCalculation:
-    """The steps of a denda, for showing the worked example: DENDA_PERCENT % × tariff ×
-    months_counted = uncapped (floor), and `amount` = uncapped up to DENDA_CAP."""
+    """The steps of a denda, for showing the worked example: rule.percent % × tariff ×
+    months_counted = uncapped (floor), and `amount` = uncapped up to rule.cap."""
 
     months_counted: int
     tariff: int
     uncapped: int
     amount: int
+    rule: DendaRule = DENDA_RULES[0]
 
     @property
     def capped(self):
         return self.amount < self.uncapped
 
 
-def denda_calculation(months_in_arrears, tariff):
-    """The denda pelayanan with its steps (see denda)."""
+def denda_calculation(months_in_arrears, tariff, rule=DENDA_RULES[0]):
+    """The denda pelayanan with its steps under `rule` (see denda)."""
     if not (_is_int(months_in_arrears) and _is_int(tariff)) or months_in_arrears < 0 or tariff < 0:
         raise RuleError("amount")
-    counted = min(months_in_arrears, DENDA_MAX_MONTHS)
-    uncapped = tariff * DENDA_PERCENT * counted // 100
-    return DendaCalculation(counted, tariff, uncapped, min(uncapped, DENDA_CAP))
+    counted = min(months_in_arrears, rule.max_months)
+    uncapped = tariff * rule.percent * counted // 100
+    return DendaCalculation(counted, tariff, uncapped, min(uncapped, rule.cap), rule)
 
 
-def denda(months_in_arrears, tariff):
-    """Denda pelayanan, in rupiah: 5 % × the INA-CBG tariff estimate × the months in arrears (at
-    most 12 count), floored, at most Rp30.000.000. 0 months → 0. It is owed only for inpatient care
-    within 45 days after reactivation (denda_applies)."""
-    return denda_calculation(months_in_arrears, tariff).amount
+def denda(months_in_arrears, tariff, rule=DENDA_RULES[0]):
+    """Denda pelayanan, in rupiah: rule.percent (5) % × the INA-CBG tariff estimate × the months in
+    arrears (at most rule.max_months, 12, count), floored, at most rule.cap (Rp30.000.000). 0 months
+    → 0. It is owed only for inpatient care within the window after reactivation (denda_applies)."""
+    return denda_calculation(months_in_arrears, tariff, rule).amount
 
 
-def denda_applies(reactivated_on, admitted_on):
-    """True when inpatient care starting on `admitted_on` falls within the 45 days after
-    reactivation: 0 (the day itself) to 45 days later, both included."""
-    return 0 <= (admitted_on - reactivated_on).days <= DENDA_WINDOW_DAYS
+def denda_applies(reactivated_on, admitted_on, rule=DENDA_RULES[0]):
+    """True when inpatient care starting on `admitted_on` falls within rule.window_days (45) after
+    reactivation: 0 (the day itself) to that many days later, both included."""
+    return 0 <= (admitted_on - reactivated_on).days <= rule.window_days
 
 
 # --- REHAB (rencana pembayaran bertahap) --------------------------------------------------------

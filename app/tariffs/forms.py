@@ -88,9 +88,10 @@ class DendaForm(FlaskForm):
 
     FIELDS = ("bulan", "kelas", "kasus", "tarif")
 
-    def __init__(self, args):
+    def __init__(self, args, max_months=contributions.DENDA_MAX_MONTHS):
         super().__init__(formdata=args if self.submitted(args) else None)
         self.months = self.care_class = self.tariff = self.case = None
+        self.max_months = max_months  # of the denda rule in force
 
     @classmethod
     def submitted(cls, args):
@@ -105,7 +106,7 @@ class DendaForm(FlaskForm):
             raise ValidationError(NOT_WHOLE_NUMBER)
         self.months = _in_range(months, 0, MAX_ARREARS_INPUT, _(
             "Tulis angka 0 sampai %(max)d. Untuk denda, paling banyak %(n)d bulan yang dihitung.",
-            max=MAX_ARREARS_INPUT, n=contributions.DENDA_MAX_MONTHS))
+            max=MAX_ARREARS_INPUT, n=self.max_months))
 
     def validate_kelas(self, field):
         if field.data not in ("1", "2", "3"):
@@ -247,3 +248,65 @@ class RateVersionForm(FlaskForm):
                 valid = False
         return valid
 
+
+
+# --- admin: a new denda rule version ------------------------------------------------------------
+
+class DendaVersionForm(FlaskForm):
+    """Versi aturan denda baru. `values` holds the parsed figures once valid (DendaVersion's fields).
+    The date may be any day (a denda is decided by the day of reactivation), not in the past, after
+    the latest version, at most 10 years ahead."""
+
+    effective_from = StringField(_l("Berlaku mulai"))
+    percent = _text_field(_l("Persen dari tarif INA-CBG per bulan tunggakan"))
+    max_months = _text_field(_l("Bulan tunggakan yang dihitung, paling banyak"))
+    cap = _text_field(_l("Denda paling banyak (rupiah)"))
+    window_days = _text_field(_l("Rawat inap sampai berapa hari setelah aktif kembali"))
+
+    FIELDS = ("percent", "max_months", "cap", "window_days")
+
+    def __init__(self, *args, latest=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest, self.today = latest, today
+        self.values = {}
+
+    def validate_effective_from(self, field):
+        day = parse_date(field.data)
+        if day is None:
+            raise ValidationError(_l("Tulis tanggal seperti 1-1-2027 (tanggal-bulan-tahun)."))
+        if day < self.today:
+            raise ValidationError(_l("Tanggal ini sudah lewat. Tulis tanggal hari ini atau sesudahnya."))
+        if self.latest and day <= self.latest:
+            raise ValidationError(_("Harus sesudah versi aturan terakhir (berlaku %(when)s).",
+                                    when=date_id(self.latest)))
+        if day.year > self.today.year + MAX_YEARS_AHEAD:
+            raise ValidationError(_("Paling lambat %(n)d tahun dari sekarang.", n=MAX_YEARS_AHEAD))
+        self.values["effective_from"] = day
+
+    def _whole(self, field, low, high):
+        if not (field.data or "").strip():
+            raise ValidationError(REQUIRED_NUMBER)
+        value = parse_whole(field.data)
+        if value is None:
+            raise ValidationError(NOT_WHOLE_NUMBER)
+        self.values[field.name] = _in_range(value, low, high, _(
+            "Tulis angka %(low)d sampai %(high)d.", low=low, high=high))
+
+    def validate_percent(self, field):
+        self._whole(field, 1, 100)
+
+    def validate_max_months(self, field):
+        self._whole(field, 1, MAX_ARREARS_INPUT)
+
+    def validate_window_days(self, field):
+        self._whole(field, 1, 365)
+
+    def validate_cap(self, field):
+        text = field.data or ""
+        if not text:
+            raise ValidationError(REQUIRED_NUMBER)
+        value = parse_rupiah(text)
+        if value is None:
+            raise ValidationError(NOT_RUPIAH)
+        self.values["cap"] = _in_range(value, 1, MAX_TARIFF, _(
+            "Tulis jumlah antara %(low)s dan %(high)s.", low=rupiah(1), high=rupiah(MAX_TARIFF)))

@@ -2,13 +2,15 @@
 that adds a rate version (checked again under the write lock)."""
 from dataclasses import dataclass
 
+from flask import g
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
+from app.contributions import ledger
 from app.core.audit import audit
 from app.core.db import db, write_lock
 from app.core.formatting import date_id
-from app.models import RateVersion
+from app.models import DendaVersion, RateVersion
 from app.rules import contributions
 
 
@@ -57,9 +59,17 @@ class DendaResult:
     rates_from: tuple  # effective dates of the rate tables priced
 
 
-def denda_result(form, today, tables):
+def denda_rule_on(today):
+    """The denda rule in force today (the stored versions; the rules' own when none is stored yet)."""
+    try:
+        return contributions.denda_rule_on(today, DendaVersion.rules() or contributions.DENDA_RULES)
+    except contributions.RuleError:
+        return contributions.DENDA_RULES[0]
+
+
+def denda_result(form, today, tables, denda=contributions.DENDA_RULES[0]):
     months, care_class = form.months, form.care_class
-    calculation = (contributions.denda_calculation(months, form.tariff)
+    calculation = (contributions.denda_calculation(months, form.tariff, denda)
                    if form.tariff is not None else None)
     current = contributions.month_of(today)
     arrears = [contributions.add_months(current, -n) for n in range(1, months + 1)]
@@ -71,6 +81,31 @@ def denda_result(form, today, tables):
         reactivation, rates_from = None, ()
     case = form.case if not form.typed_tariff else None
     return DendaResult(months, care_class, case, calculation, reactivation, len(counted), rates_from)
+
+
+def save_denda_version(form, admin):
+    """The new DendaVersion, or None when another version at or after its date got there first (the
+    form then carries the message). Checked again under the write lock."""
+    with write_lock():
+        latest = DendaVersion.latest()
+        if latest is not None:
+            DendaVersion.get_locked(latest.id)  # PostgreSQL: one admin at a time
+            latest = DendaVersion.latest()
+        day = form.values["effective_from"]
+        if latest is not None and day <= latest.effective_from:
+            form.effective_from.errors.append(_("Harus sesudah versi aturan terakhir (berlaku %(when)s).",
+                                                when=date_id(latest.effective_from)))
+            return None
+        try:
+            with db.atomic():
+                version = DendaVersion.create(created_by=admin, **form.values)
+        except IntegrityError:
+            form.effective_from.errors.append(_("Sudah ada versi aturan yang berlaku mulai tanggal ini."))
+            return None
+        audit(admin, "denda_version_added", f"denda_version:{version.id}", **{
+            name: value for name, value in form.values.items() if name != "effective_from"},
+            effective_from=day.isoformat())
+    return version
 
 
 def save_rate_version(form, admin):
@@ -92,5 +127,7 @@ def save_rate_version(form, admin):
         except IntegrityError:
             form.effective_from.errors.append(_("Sudah ada versi tarif yang berlaku mulai tanggal ini."))
             return None
-        audit(admin, "rate_version_added", f"rate_version:{version.id}")
+        g.pop("rate_tables", None)  # the request's cached tables lack the new version
+        repriced = ledger.store_all(ledger.families_priced_from(version.effective_from))
+        audit(admin, "rate_version_added", f"rate_version:{version.id}", families_repriced=repriced)
     return version

@@ -29,15 +29,16 @@ def tariff():
 def denda_calculator():
     """Kalkulator denda pelayanan (a GET form: bookmarkable, works without JS); with htmx only the
     calculator block is swapped."""
-    form = DendaForm(request.args)
     today = clock.today()
+    denda = service.denda_rule_on(today)
+    form = DendaForm(request.args, max_months=denda.max_months)
     result = None
     if DendaForm.submitted(request.args) and form.validate():
-        result = service.denda_result(form, today, RateVersion.tables())
+        result = service.denda_result(form, today, RateVersion.tables(), denda)
     return render(
         "tariffs/denda_calculator.html", "tariffs/_calculator.html",
-        form=form, result=result, cases=EXAMPLE_CASES, rules=contributions,
+        form=form, result=result, cases=EXAMPLE_CASES, rules=contributions, denda=denda,
         max_arrears_input=MAX_ARREARS_INPUT, max_tariff=MAX_TARIFF,
-        example=contributions.denda_calculation(3, 20_000_000),
-        capped_example=contributions.denda_calculation(15, 80_000_000),
+        example=contributions.denda_calculation(3, 20_000_000, denda),
+        capped_example=contributions.denda_calculation(15, 80_000_000, denda),
     )

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-from app.contributions import billing
+from app.contributions import billing, ledger
 from app.core import clock, demo
 from app.core.formatting import date_id
 from app.models import (
@@ -61,6 +61,7 @@ def set_arrears(app, months):
         payment_ids = [a.payment_id for a in allocations]
         Allocation.delete().where(Allocation.payment.in_(payment_ids)).execute()
         Payment.delete().where(Payment.id.in_(payment_ids)).execute()
+        ledger.store(family)
         assert len(family.status_on(clock.today()).arrears) == months
     return family
 
@@ -73,6 +74,7 @@ def pay(app, family, amount, months=(), paid_at=None, reference=None):
                                  paid_at=paid_at or clock.now())
         for month, part in months:
             Allocation.create(payment=payment, family=family, month=month, amount=part)
+        ledger.store(family)
     return payment
 
 
@@ -85,6 +87,7 @@ def new_family_client(app, segment, employer="", card="0009000000001"):
                            family=family, relationship="kepala")
         head.nik = "3201014101900009"
         head.save()
+        ledger.store(family)
         user = User(participant=head, role="peserta")
         user.set_password(demo.PASSWORD)
         user.save()
@@ -154,6 +157,7 @@ def test_active_family_with_this_month_unpaid_is_told_what_happens_at_month_end(
         payment = Payment.get(Payment.reference == f"DEMO-F{Family.get(kk_number='3273020202180002').id}-{this_month():%Y%m}")
         Allocation.delete().where(Allocation.payment == payment).execute()
         payment.delete_instance()
+        ledger.store(payment.family)
     status = text_of(page(dewi.get("/iuran")).select_one("#tagihan"))
     assert "Status Anda aktif." in status and "Rp200.000" in status
     assert f"kartu nonaktif mulai {date_id(contributions.add_months(this_month(), 1), 'id')}." in status
@@ -168,6 +172,7 @@ def test_family_awaiting_its_first_payment(app):
     with app.app_context():
         Family.update(cover_start=this_month(), va_number="8888800000000999").where(
             Family.kk_number == "3201010101990009").execute()
+        ledger.store(Family.get(Family.kk_number == "3201010101990009"))
     status = text_of(page(client.get("/iuran")).select_one("#tagihan"))
     assert "Kartu belum aktif: iuran pertama belum dibayar." in status
     assert "Bayar Rp35.000 agar kartu aktif." in status and "Aturan berlaku per 1 Jan 2021." in status
@@ -441,10 +446,10 @@ def test_a_finished_plan_makes_way_for_a_new_one(app, budi):
     with app.app_context():
         user = User.get(User.participant == Participant.by_card("0001000000001"))
         old = billing.register_rehab(user, user.participant, 2, clock.today())
-        RehabPlan.update(created_at=clock.now() - timedelta(days=3), total=2_000).where(
-            RehabPlan.id == old.id).execute()
+        made = clock.now() - timedelta(minutes=2)  # made this month (WIB), before the payment
+        RehabPlan.update(created_at=made, total=2_000).where(RehabPlan.id == old.id).execute()
         RehabInstalment.update(amount=1_000).where(RehabInstalment.plan == old.id).execute()
-    pay(app, family, 2_000, paid_at=clock.now() - timedelta(days=1))  # all its instalments, as credit
+    pay(app, family, 2_000, paid_at=made + timedelta(minutes=1))  # all its instalments, as credit
     assert post(budi, "/iuran/rehab", {"cicilan": "2"}).status_code == 303
     with app.app_context():
         assert [p.status for p in budi_plans().order_by(RehabPlan.id)] == ["lunas", "aktif"]
