@@ -26,7 +26,6 @@ from app.rules import contributions
 PAYMENT_COLUMNS = ("va_number", "amount", "channel", "reference", "paid_at")
 OUTCOMES = ("applied", "unchanged", "duplicate", "invalid")
 CHANNEL_LENGTH = 30
-NOON = time(12, 0)  # a paid_at given as a date only: noon WIB that day
 
 
 class _Refused(Exception):
@@ -87,11 +86,12 @@ def _records(text):
 
 
 def parse_paid_at(text, now):
-    """`2026-11-25T10:15:00+07:00` (ISO 8601 with an offset) or `2026-11-25` (noon WIB) → naive
+    """`2026-11-25T10:15:00+07:00` (ISO 8601 with an offset) or `2026-11-25` (the start of that day,
+    WIB: the same moment whenever the file is imported, never in the future on its own day) → naive
     UTC; from 2014 (JKN began) and not in the future."""
     try:
         if len(text) == 10:
-            moment = datetime.combine(date.fromisoformat(text), NOON, clock.WIB)
+            moment = datetime.combine(date.fromisoformat(text), time(0), clock.WIB)
         else:
             moment = datetime.fromisoformat(text)
             if moment.utcoffset() is None:

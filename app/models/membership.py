@@ -1,6 +1,7 @@
 """Kepesertaan: families (KK) and participants."""
 import secrets
 
+from flask import g, has_app_context
 from peewee import (
     CharField,
     DateField,
@@ -228,6 +229,15 @@ class Participant(BaseModel):
         return cls.by_nik(number) if len(number) == 16 else None
 
     def family_members(self):
-        order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
-        members = list(Participant.select().where(Participant.family == self.family_id))
-        return sorted(members, key=lambda p: (order.get(p.relationship, 9), p.birth_date))
+        """The family's members, head first (read once per request: many parts of a page ask)."""
+        cache = g.setdefault("family_members", {}) if has_app_context() else {}
+        if self.family_id not in cache:
+            order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
+            members = list(Participant.select().where(Participant.family == self.family_id))
+            cache[self.family_id] = sorted(members, key=lambda p: (order.get(p.relationship, 9), p.birth_date))
+        return list(cache[self.family_id])
+
+    def save(self, *args, **kwargs):
+        if has_app_context():  # a member added or changed: this request reads the family afresh
+            g.get("family_members", {}).pop(self.family_id, None)
+        return super().save(*args, **kwargs)

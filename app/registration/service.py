@@ -422,7 +422,7 @@ def request_addition(family, member, image, actor, today):
                 audit(actor, "member_addition_requested", f"member_addition:{addition.id}",
                       family.head(), reasons=reasons)
                 return addition
-            addition.participant = _new_member(family, member, actor, today)
+            addition.participant = add_member(family, member, actor, today)
             addition.status = "disetujui"
             addition.save()
             return addition
@@ -431,7 +431,9 @@ def request_addition(family, member, image, actor, today):
         raise
 
 
-def _new_member(family, member, actor, today):
+def add_member(family, member, actor, today):
+    """Put a checked member on the family's card: the participant, the ledger (dues from this month)
+    and the audit entry, in the caller's transaction. RegistrationError("nik_registered") on a race."""
     try:
         with db.atomic():
             participant = Participant(
@@ -462,7 +464,7 @@ def decide_addition(officer, addition_id, approve, reason, today):
             member = members_of({"members": [addition.data]})[0]
             if nik_registered(member["nik"]):
                 raise RegistrationError("nik_registered")
-            addition.participant = _new_member(addition.family, member, officer, today)
+            addition.participant = add_member(addition.family, member, officer, today)
         addition.status = "disetujui" if approve else "ditolak"
         addition.decided_by, addition.decided_at, addition.decision_reason = officer, clock.now(), reason or ""
         addition.save()
