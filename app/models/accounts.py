@@ -44,6 +44,10 @@ class User(BaseModel, UserMixin):
     is_editor = BooleanField(default=False)
     created_at = DateTimeField(default=clock.now)
     last_login_at = DateTimeField(null=True)
+    #: the resident's 6-digit PIN (kiosk sign-in and facilitator consent only), hashed like a password
+    pin_hash = CharField(max_length=200, null=True)
+    pin_failures = IntegerField(default=0)
+    pin_locked_until = DateTimeField(null=True)
 
     class Meta:
         table_name = "account"  # "user" is reserved in PostgreSQL

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from app.accounts import rights
 from app.accounts import service as access
 from app.contributions import billing
 from app.contributions import payments as contributions
@@ -21,7 +22,7 @@ from app.core.db import parse_id
 from app.core.formatting import rupiah
 from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
-from app.models import OFFICER_ROLES, AuditLog, ChangeRequest, Family, Payment, Registration
+from app.models import OFFICER_ROLES, AuditLog, ChangeRequest, DataRequest, Family, Payment, Registration
 from app.officer import bp
 from app.officer import service as officer_service
 from app.officer.forms import InactiveForm, LookupForm
@@ -41,7 +42,21 @@ def queue():
     requests = list(ChangeRequest.awaiting_decision().offset(start).limit(QUEUE_PAGE + 1))
     more = len(registrations) > QUEUE_PAGE or len(requests) > QUEUE_PAGE
     return render("officer/queue.html", registrations=registrations[:QUEUE_PAGE], requests=requests[:QUEUE_PAGE],
-                  page_number=number, next_page=number + 1 if more else None)
+                  page_number=number, next_page=number + 1 if more else None,
+                  deletions=list(DataRequest.pending()) if number == 1 else [])
+
+
+@bp.post("/permintaan-hapus/<int:request_id>")
+@roles(*OFFICER_ROLES)
+def data_request(request_id):
+    """Delete the optional data a resident asked to delete, or refuse."""
+    decision = request.form.get("decision")
+    if decision not in ("hapus", "tolak"):
+        abort(400)
+    if rights.decide(acting_user(), request_id, decision == "hapus") is None:
+        abort(404)
+    flash(_("Nomor HP dihapus.") if decision == "hapus" else _("Permintaan ditolak."), "ok")
+    return redirect(url_for(".queue"), 303)
 
 
 # --- unmatched payments ------------------------------------------------------------------------
