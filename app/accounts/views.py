@@ -34,12 +34,16 @@ from app.core.auth import (
     start_session,
 )
 from app.core.extensions import limiter
+from app.core.db import parse_id
 from app.core.forms import parse_date
 from app.core.rendering import render
 from app.assist import service as assist
 from app.models import AuditLog, Consent, DataRequest, Participant
 from app.rules import identity
 from app.rules.passwords import MIN_LENGTH
+
+
+TRAIL_PAGE = 50
 
 
 def _login_limit():
@@ -97,8 +101,12 @@ def password():
 @bp.get("/akun/riwayat-akses")
 @signed_in
 def trail():
-    """Siapa yang melihat data saya: the latest entries of the person's audit trail."""
-    return render("accounts/trail.html", entries=list(AuditLog.trail(acting_user())))
+    """Siapa yang melihat data saya: the person's whole audit trail, 50 entries a page, newest first
+    (`?sebelum=<id>`: the page older than that entry)."""
+    before = request.args.get("sebelum", type=parse_id)
+    entries = list(AuditLog.trail(acting_user(), limit=TRAIL_PAGE + 1, before=before))
+    return render("accounts/trail.html", entries=entries[:TRAIL_PAGE],
+                  older=entries[TRAIL_PAGE - 1].id if len(entries) > TRAIL_PAGE else None)
 
 
 @bp.route("/akun/pin", methods=["GET", "POST"])

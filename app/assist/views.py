@@ -8,6 +8,7 @@ from app.assist.forms import ConsentCodeForm, ConsentCodeRequestForm, ConsentPin
 from app.core import clock
 from app.core.auth import ASSIST_SCOPES, acting_user, assist_scopes, roles
 from app.core.extensions import limiter
+from app.core.formatting import datetime_id
 from app.core.forms import PIN_SIGN_IN_FAILED, parse_date
 from app.core.rendering import render
 from app.models import Consent
@@ -31,8 +32,8 @@ _limited = limiter.limit(_limit, methods=["POST"], deduct_when=lambda response: 
 
 def _begin(consent):
     session["assist"] = consent.id
-    flash(_("Pendampingan dimulai. Anda melihat data %(name)s sampai pukul %(until)s.",
-            name=consent.participant.name, until=consent.expires_at.strftime("%H:%M")), "ok")
+    flash(_("Pendampingan dimulai. Anda melihat data %(name)s sampai %(until)s.",
+            name=consent.participant.name, until=datetime_id(consent.expires_at)), "ok")
     target = next(item for item in ASSIST_SCOPES[consent.scope] if not item.endswith("."))
     return redirect(url_for(target), 303)
 

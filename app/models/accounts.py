@@ -187,13 +187,16 @@ class AuditLog(BaseModel):
         return [int(subject.partition(":")[2]) for subject, _ in rows]
 
     @classmethod
-    def trail(cls, user, limit=50):
-        """What happened to a person's account and data, newest first (bounded)."""
+    def trail(cls, user, limit=50, before=None):
+        """What happened to a person's account and data, newest first (bounded; `before`: the
+        entries older than that id, for the next page)."""
         where = (cls.actor == user) | (cls.subject == f"user:{user.id}")
         if user.participant_id:
             where |= cls.on_behalf_of == user.participant_id
+        if before:
+            where = where & (cls.id < before)
         actor_person = Participant.alias()
         return (cls.select(cls, User, actor_person)
                 .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
                 .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
-                .where(where).order_by(cls.at.desc(), cls.id.desc()).limit(limit))
+                .where(where).order_by(cls.id.desc()).limit(limit))
