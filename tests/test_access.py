@@ -41,8 +41,11 @@ from app.models import (
     AutoDebit,
     Booking,
     ChangeRequest,
+    Consent,
+    DataRequest,
     Facility,
     Family,
+    Kiosk,
     Participant,
     Payment,
     Poli,
@@ -183,7 +186,22 @@ def build_world():
                           family=family_2)
     done_2.data = {"kk_number": family_2.kk_number}
     done_2.save()
+    facilitator = User.get(User.username == "fasilitator")
+    # live consents belong to another facilitator: the demo one holds none (its pages show no names)
+    other_facilitator = User.create(username=f"fas{uuid.uuid4().hex[:8]}", role="fasilitator", password_hash="!")
+    later = now + timedelta(minutes=20)
+    budi_consent = Consent.create(facilitator=other_facilitator, participant=budi, resident=budi_user, scope="lihat",
+                                  method="pin", created_at=now, started_at=now, expires_at=later)
+    waiting_consent = Consent.create(facilitator=facilitator, participant=budi, resident=budi_user, scope="lihat",
+                                     method="kode", created_at=now, code_hash="0" * 64, code_expires_at=later)
+    dewi_consent = Consent.create(facilitator=other_facilitator, participant=dewi, resident=dewi_user, scope="lihat",
+                                  method="pin", created_at=now, started_at=now, expires_at=later)
+    other_consent = Consent.create(facilitator=other_facilitator, participant=dewi, resident=dewi_user, scope="lihat",
+                                   method="kode", created_at=now, code_hash="0" * 64, code_expires_at=later)
+    budi_data_request = DataRequest.create(participant=budi, kind="hapus_telepon", requested_by=budi_user)
     return SimpleNamespace(
+        kiosk=Kiosk.select().order_by(Kiosk.id).first().id, budi_consent=budi_consent.id,
+        waiting_consent=waiting_consent.id, dewi_consent=dewi_consent.id, other_consent=other_consent.id, budi_data_request=budi_data_request.id,
         article=Article.select().order_by(Article.id).first().id,
         announcement=Announcement.select().order_by(Announcement.id).first().id,
         budi=budi.id, siti=siti.id, rizky=rizky.id, dewi=dewi.id, agus=agus.id,
@@ -275,6 +293,9 @@ def own_id(world, name, role):
         "number": 1,
         "family_id": world.budi_family,
         "user_id": world.faskes_user,
+        "kiosk_id": world.kiosk,
+        "consent_id": world.waiting_consent if role == "fasilitator" else world.budi_consent,
+        "data_request_id": world.budi_data_request,
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -392,6 +413,9 @@ OVERRIDES = {
     "content.new_announcement": lambda w: {"title": "Pengumuman uji", "body": "Isi uji.",
                                            "shown_until": f"{clock.today():%d-%m-%Y}"},
     "content.edit_page": lambda w: {"note": "Perubahan uji."},
+    "accounts.pin": lambda w: {"current_password": PASSWORD, "pin": "582047", "confirm": "582047"},
+    "officer.data_request": lambda w: {"decision": "hapus"},
+    "admin.kiosks_page": lambda w: {"facility": "DEMO-PKM-3273", "name": "Kios uji"},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
@@ -402,7 +426,8 @@ WRITES_WITH_A_TOKEN = {
     "content.new_article", "content.edit_article", "content.withdraw", "content.new_announcement",
     "content.stop_announcement", "content.edit_page", "admin.editors",
     "accounts.activate", "officer.look_up", "accounts.issue_code", "officer.set_inactive", "admin.new_user",
-    "admin.edit_user", "admin.user_code",
+    "admin.edit_user", "admin.user_code", "accounts.pin", "accounts.revoke_consent", "officer.data_request",
+    "admin.kiosks_page", "admin.revoke_kiosk",
 }
 
 
@@ -509,22 +534,28 @@ ACCESS_POLICY = {
                      "api.payment_callback", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
                      "content.page_history", "content.page_compare", "content.search",
-                     "accounts.activate", "accounts.choose_password"), "public"),
+                     "accounts.activate", "accounts.choose_password",
+                     # a kiosk's sign-in answers 404 on a browser that is not a kiosk
+                     "kiosk.sign_in", "kiosk.finished"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
-                     "changes.document"), EVERYONE_SIGNED_IN),
+                     "changes.document", "kiosk.finish"), EVERYONE_SIGNED_IN),
     **dict.fromkeys(("membership.status", "membership.card", "contributions.bill", "contributions.history", "contributions.receipt",
                      "contributions.rehab", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.index",
                      "queue.booking", "queue.cancel", "changes.index", "changes.contact", "changes.fktp",
                      "changes.care_class", "changes.new_request", "changes.request_detail",
-                     "registration.add_member"), ("peserta",)),
+                     "registration.add_member", "accounts.pin", "accounts.my_data", "accounts.my_data_print",
+                     "accounts.my_data_json", "accounts.revoke_consent", "accounts.delete_phone"), ("peserta",)),
+    **dict.fromkeys(("assist.index", "assist.start", "assist.request_code", "assist.enter_code", "assist.end"),
+                    ("fasilitator",)),
     **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
                      "staff.services"), ("petugas_faskes",)),
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
-                     "changes.review", "officer.look_up", "officer.family", "officer.set_inactive"), OFFICER_ROLES),
+                     "changes.review", "officer.look_up", "officer.family", "officer.set_inactive", "officer.data_request"), OFFICER_ROLES),
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
     **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
-                     "admin.user_code", "admin.editors"), ("admin",)),
+                     "admin.user_code", "admin.editors", "admin.kiosks_page", "admin.install_kiosk",
+                     "admin.revoke_kiosk"), ("admin",)),
     # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
     **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
                      "content.new_announcement", "content.stop_announcement", "content.edit_page"),
@@ -586,6 +617,9 @@ FOREIGN = {
                         ("peserta_lunas", {"participant_id": "budi"})],
     "changes.request_detail": [("peserta", {"request_id": "agus_request"}),
                                ("peserta_lunas", {"request_id": "budi_request"})],
+    "assist.enter_code": [("fasilitator", {"consent_id": "other_consent"})],
+    "accounts.revoke_consent": [("peserta", {"consent_id": "dewi_consent"}),
+                                ("peserta_lunas", {"consent_id": "budi_consent"})],
     "changes.document": [("peserta", {"request_id": "agus_request"}),
                          ("peserta_lunas", {"request_id": "budi_request"}),
                          ("fasilitator", {"request_id": "budi_request"}),

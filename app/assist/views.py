@@ -1,5 +1,5 @@
 """The facilitator's pages: start a session with the resident's consent, end it, recent sessions."""
-from flask import current_app, flash, g, redirect, session, url_for
+from flask import abort, current_app, flash, g, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -87,6 +87,8 @@ def request_code():
 @_limited
 def enter_code(consent_id):
     """The code the resident reads from their phone."""
+    if not Consent.select().where((Consent.id == consent_id) & (Consent.facilitator == acting_user())).exists():
+        abort(404)
     consent = service.waiting(acting_user(), consent_id)
     form = ConsentCodeForm()
     if consent is not None and form.validate_on_submit():

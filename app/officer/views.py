@@ -46,14 +46,14 @@ def queue():
                   deletions=list(DataRequest.pending()) if number == 1 else [])
 
 
-@bp.post("/permintaan-hapus/<int:request_id>")
+@bp.post("/permintaan-hapus/<int:data_request_id>")
 @roles(*OFFICER_ROLES)
-def data_request(request_id):
+def data_request(data_request_id):
     """Delete the optional data a resident asked to delete, or refuse."""
     decision = request.form.get("decision")
     if decision not in ("hapus", "tolak"):
         abort(400)
-    if rights.decide(acting_user(), request_id, decision == "hapus") is None:
+    if rights.decide(acting_user(), data_request_id, decision == "hapus") is None:
         abort(404)
     flash(_("Nomor HP dihapus.") if decision == "hapus" else _("Permintaan ditolak."), "ok")
     return redirect(url_for(".queue"), 303)

@@ -115,7 +115,7 @@ def test_the_facilitator_ends_it_and_the_resident_revokes_it(app, facilitator):
     assert post(budi, revoke["action"]).status_code == 303
     assert facilitator.get("/kepesertaan").status_code == 403
     recent = page(facilitator.get("/pendampingan")).select("ol.list li")
-    assert "dicabut warga" in recent[0].get_text()
+    assert "dicabut warga" in recent[0].get_text() and "Budi" not in recent[0].get_text()
 
 
 def test_a_wrong_pin_or_birth_date_gives_one_answer_and_no_consent(app, facilitator):
