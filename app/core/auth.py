@@ -254,7 +254,10 @@ def _load_user(session_id):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    target = url_for("accounts.sign_in", next=request.full_path if request.method == "GET" else None)
+    if g.get("kiosk"):  # a kiosk's next visitor starts at the kiosk's own sign-in
+        target = url_for("kiosk.sign_in")
+    else:
+        target = url_for("accounts.sign_in", next=request.full_path if request.method == "GET" else None)
     if htmx:  # a 302 inside an htmx request would swap the sign-in page into a fragment
         response = make_response("", 200)
         response.headers["HX-Redirect"] = target
