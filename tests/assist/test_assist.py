@@ -203,3 +203,13 @@ def test_consent_attempts_are_rate_limited(app, facilitator):
     finally:
         app.config["CONSENT_RATE_LIMIT"] = TestConfig.CONSENT_RATE_LIMIT
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
+
+
+def test_the_demo_shows_a_past_session_to_both_sides(app, facilitator):
+    recent = page(facilitator.get("/pendampingan")).select("ol.list li")
+    assert any("…0001" in li.get_text() and "diakhiri" in li.get_text() for li in recent)
+    budi = signed_in_client(app, "peserta")
+    trail = [li.get_text(" ", strip=True) for li in page(budi.get("/akun/riwayat-akses")).select("ol.list li")]
+    views = [text for text in trail if "dibuka pendamping" in text and "fasilitator" in text]
+    assert {path for path in ("/kepesertaan", "/iuran") if any(path in text for text in views)} == {"/kepesertaan", "/iuran"}
+    assert any("Pendampingan dimulai" in text for text in trail)
