@@ -18,6 +18,14 @@ def _load_kiosk():
     service.load()
 
 
+@bp.after_app_request
+def _kiosk_no_store(response):
+    """On a kiosk nothing is kept, not even the sign-in form a resident half filled."""
+    if g.get("kiosk") is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.app_context_processor
 def _kiosk_context():
     return {"kiosk": g.get("kiosk"), "kiosk_idle": current_app.config["KIOSK_IDLE_SECONDS"]}

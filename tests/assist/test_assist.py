@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from app.assist import channels
 from app.assist.demo import DEMO_PIN
-from app.core import clock
+from app.core import clock, security
 from app.core.auth import ASSIST_SCOPES, in_scope
 from app.core.config import TestConfig
 from app.core.db import db
@@ -213,3 +213,37 @@ def test_the_demo_shows_a_past_session_to_both_sides(app, facilitator):
     views = [text for text in trail if "dibuka pendamping" in text and "fasilitator" in text]
     assert {path for path in ("/kepesertaan", "/iuran") if any(path in text for text in views)} == {"/kepesertaan", "/iuran"}
     assert any("Pendampingan dimulai" in text for text in trail)
+
+
+def test_an_action_in_scope_is_audited_as_the_facilitators_for_the_resident(app, facilitator, always_open):
+    with app.app_context():  # Dewi's family is paid up (Budi's is in arrears: no booking form)
+        dewi = Participant.by_card("0001000000002")
+        User.update(pin_hash=security.hash_password("582047")).where(User.participant == dewi).execute()
+        dob = dewi.birth_date.strftime("%d-%m-%Y")
+    assert start(facilitator, scope="antrean", number="0001000000002", dob=dob, pin="582047").status_code == 303
+    form = page(facilitator.get("/antrean")).select_one('form[method="post"][action="/antrean"]')
+    data = {field["name"]: field.get("value", "") for field in form.find_all("input") if field.get("name")}
+    for select in form.find_all("select"):
+        options = [o for o in select.find_all("option") if o.get("value")]
+        data[select["name"]] = options[1 if select["name"] == "visit_date" and len(options) > 1 else 0]["value"]
+    response = facilitator.post("/antrean", data=data)
+    assert response.status_code == 303, page(response).get_text(" ")[:400]
+    with app.app_context():
+        entry = AuditLog.select().where(AuditLog.action == "queue_booked").order_by(AuditLog.id.desc()).get()
+        assert entry.actor.username == "fasilitator"
+        assert entry.on_behalf_of.card_number == "0001000000002" and '"consent"' in entry.detail
+
+
+def test_the_pin_locks_after_the_threshold_even_with_the_right_pin_then(app, facilitator):
+    app.config["CONSENT_RATE_LIMIT"] = "100 per minute"
+    try:
+        for _ in range(app.config["LOCKOUT_THRESHOLD"]):
+            start(facilitator, pin="135792")
+        response = start(facilitator)  # the right PIN, but locked now
+    finally:
+        app.config["CONSENT_RATE_LIMIT"] = TestConfig.CONSENT_RATE_LIMIT
+    assert response.status_code == 200 and "dikunci" in field_error(response, "pin")
+    with app.app_context():
+        budi = User.get(User.participant == Participant.by_card(BUDI_CARD))
+        assert budi.pin_locked_until is not None and budi.failed_logins == 0  # the password still works
+    assert signed_in_client(app, "peserta").get("/beranda").status_code == 200

@@ -39,7 +39,7 @@ def kiosk(app, client):
 def test_the_kiosk_sign_in_has_large_buttons_and_no_autocomplete(kiosk):
     response = kiosk.get("/kios")
     soup = page(response)
-    assert "kiosk" in soup.body["class"]
+    assert "kiosk" in soup.body["class"] and response.headers["Cache-Control"] == "no-store"
     assert "Puskesmas Cibinong" in soup.select_one("main").get_text()
     for name in ("number", "birth_date", "pin"):
         assert soup.find("input", {"name": name})["autocomplete"] == "off"
