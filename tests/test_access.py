@@ -42,8 +42,11 @@ from app.models import (
     AutoDebit,
     Booking,
     ChangeRequest,
+    Consent,
+    DataRequest,
     Facility,
     Family,
+    Kiosk,
     MemberAddition,
     Participant,
     Payment,
@@ -205,7 +208,22 @@ def build_world():
     reminders = {person.id: Reminder.create(participant=person, kind="queue", about_on=clock.today(),
                                             event_key=f"test:{uuid.uuid4().hex}", number=1).id
                  for person in (budi, dewi)}
+    facilitator = User.get(User.username == "fasilitator")
+    # live consents belong to another facilitator: the demo one holds none (its pages show no names)
+    other_facilitator = User.create(username=f"fas{uuid.uuid4().hex[:8]}", role="fasilitator", password_hash="!")
+    later = now + timedelta(minutes=20)
+    budi_consent = Consent.create(facilitator=other_facilitator, participant=budi, resident=budi_user, scope="lihat",
+                                  method="pin", created_at=now, started_at=now, expires_at=later)
+    waiting_consent = Consent.create(facilitator=facilitator, participant=budi, resident=budi_user, scope="lihat",
+                                     method="kode", created_at=now, code_hash="0" * 64, code_expires_at=later)
+    dewi_consent = Consent.create(facilitator=other_facilitator, participant=dewi, resident=dewi_user, scope="lihat",
+                                  method="pin", created_at=now, started_at=now, expires_at=later)
+    other_consent = Consent.create(facilitator=other_facilitator, participant=dewi, resident=dewi_user, scope="lihat",
+                                   method="kode", created_at=now, code_hash="0" * 64, code_expires_at=later)
+    budi_data_request = DataRequest.create(participant=budi, kind="hapus_telepon", requested_by=budi_user)
     return SimpleNamespace(
+        kiosk=Kiosk.select().order_by(Kiosk.id).first().id, budi_consent=budi_consent.id,
+        waiting_consent=waiting_consent.id, dewi_consent=dewi_consent.id, other_consent=other_consent.id, budi_data_request=budi_data_request.id,
         article=Article.select().order_by(Article.id).first().id,
         announcement=Announcement.select().order_by(Announcement.id).first().id,
         budi_visit=visits[budi.id], dewi_visit=visits[dewi.id],
@@ -306,6 +324,9 @@ def own_id(world, name, role):
         "reminder_id": world.budi_reminder,
         "card": "0001000000003",
         "case_id": world.budi_case,  # Budi's complaint about Puskesmas Cibinong: his, its staff's, officers'
+        "kiosk_id": world.kiosk,
+        "consent_id": world.waiting_consent if role == "fasilitator" else world.budi_consent,
+        "data_request_id": world.budi_data_request,
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -431,6 +452,9 @@ OVERRIDES = {
     "content.edit_page": lambda w: {"note": "Perubahan uji."},
     "admin.add_denda_version": lambda w: {"effective_from": f"{first_of_next_month():%d-%m-%Y}", "percent": "4",
                                           "max_months": "10", "cap": "25000000", "window_days": "30"},
+    "accounts.pin": lambda w: {"current_password": PASSWORD, "pin": "582047", "confirm": "582047"},
+    "officer.data_request": lambda w: {"decision": "hapus"},
+    "admin.kiosks_page": lambda w: {"facility": "DEMO-PKM-3273", "name": "Kios uji"},
 }
 #: routes whose request, with the session's token, writes a row: the control that the payload mattered
 WRITES_WITH_A_TOKEN = {
@@ -445,6 +469,8 @@ WRITES_WITH_A_TOKEN = {
     "admin.edit_user", "admin.user_code",
     "cases.new", "cases.review", "cases.assign",
     "admin.add_denda_version",
+    "admin.edit_user", "admin.user_code", "accounts.pin", "accounts.revoke_consent", "officer.data_request",
+    "admin.kiosks_page", "admin.revoke_kiosk",
 }
 
 
@@ -552,10 +578,12 @@ ACCESS_POLICY = {
                      "api.payment_callback", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
                      "content.page_history", "content.page_compare", "content.search",
-                     "accounts.activate", "accounts.choose_password", "api.sms_delivery_report"), "public"),
+                     "accounts.activate", "accounts.choose_password", "api.sms_delivery_report",
+                     # a kiosk's sign-in answers 404 on a browser that is not a kiosk
+                     "kiosk.sign_in", "kiosk.finished"), "public"),
     # changes.document: officers, or the requester's family; 404 for everyone else (checked inside)
     **dict.fromkeys(("main.dashboard", "accounts.sign_out", "accounts.password", "accounts.trail",
-                     "changes.document", "cases.photo"), EVERYONE_SIGNED_IN),
+                     "changes.document", "cases.photo", "kiosk.finish"), EVERYONE_SIGNED_IN),
     **dict.fromkeys(("membership.status", "membership.card", "contributions.bill", "contributions.history", "contributions.receipt",
                      "contributions.rehab", "contributions.auto_debit", "contributions.stop_auto_debit", "queue.index",
                      "queue.booking", "queue.cancel", "changes.index", "changes.contact", "changes.fktp",
@@ -563,7 +591,11 @@ ACCESS_POLICY = {
                      "registration.add_member", "health.history", "health.visit", "inbox.index",
                      "inbox.message", "inbox.mark_read", "inbox.sms", "inbox.consent", "inbox.send_code",
                      "inbox.verify", "cases.index", "cases.new", "cases.detail", "cases.reply",
-                     "cases.rate", "cases.reopen", "registration.add_member_send"), ("peserta",)),
+                     "cases.rate", "cases.reopen", "registration.add_member_send", "accounts.pin",
+                     "accounts.my_data", "accounts.my_data_print", "accounts.my_data_json",
+                     "accounts.revoke_consent", "accounts.delete_phone"), ("peserta",)),
+    **dict.fromkeys(("assist.index", "assist.start", "assist.request_code", "assist.enter_code", "assist.end"),
+                    ("fasilitator",)),
     **dict.fromkeys(("staff.board", "staff.act", "staff.call_next", "staff.beds", "staff.hours",
                      "staff.services", "health.patient_search", "health.record_visit", "health.icd10",
                      "health.referral", "health.prb", "cases.facility_cases", "cases.facility_case",
@@ -572,11 +604,13 @@ ACCESS_POLICY = {
     **dict.fromkeys(("officer.queue", "officer.payments", "officer.payment", "registration.review",
                      "changes.review", "officer.look_up", "officer.family", "officer.set_inactive", "cases.queue",
                      "cases.review", "cases.assign", "cases.report", "cases.report_csv", "cases.phone",
-                     "registration.review_addition", "registration.addition_document", "officer.partnership"),
+                     "registration.review_addition", "registration.addition_document", "officer.partnership",
+                     "officer.data_request"),
                     OFFICER_ROLES),
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
     **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
-                     "admin.user_code", "admin.editors", "admin.add_denda_version"), ("admin",)),
+                     "admin.user_code", "admin.editors", "admin.add_denda_version", "admin.kiosks_page",
+                     "admin.install_kiosk", "admin.revoke_kiosk"), ("admin",)),
     # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
     **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
                      "content.new_announcement", "content.stop_announcement", "content.edit_page"),
@@ -650,6 +684,9 @@ FOREIGN = {
                     ("fasilitator", {"case_id": "budi_case"}), ("petugas_faskes", {"case_id": "dewi_case"}),
                     ("petugas_faskes", {"case_id": "budi_case"})],  # not shared with the facility
     "cases.facility_case": [("petugas_faskes", {"case_id": "dewi_case"})],
+    "assist.enter_code": [("fasilitator", {"consent_id": "other_consent"})],
+    "accounts.revoke_consent": [("peserta", {"consent_id": "dewi_consent"}),
+                                ("peserta_lunas", {"consent_id": "budi_consent"})],
     "changes.document": [("peserta", {"request_id": "agus_request"}),
                          ("peserta_lunas", {"request_id": "budi_request"}),
                          ("fasilitator", {"request_id": "budi_request"}),

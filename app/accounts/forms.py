@@ -5,8 +5,8 @@ from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, USERNAME, parse_date
-from app.rules import identity, passwords
+from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, PIN_ERRORS, REQUIRED, USERNAME, parse_date
+from app.rules import identity, passwords, pins
 
 SIGN_IN_FAILED = _l(
     "Nomor, nama pengguna atau kata sandi salah — atau akun dikunci sementara karena terlalu "
@@ -129,3 +129,26 @@ class IssueCodeForm(FlaskForm):
     def validate_birth_date(self, field):
         if not field.errors and parse_date(field.data) is None:
             raise ValidationError(_l("Tulis tanggal lahir seperti 17-08-1985."))
+
+
+class PinForm(FlaskForm):
+    """Set or change the PIN (kiosk and facilitator consent only): the password first."""
+
+    current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(REQUIRED)])
+    pin = PasswordField(_l("PIN baru (6 angka)"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                        validators=[DataRequired(REQUIRED), Length(max=20, message=PIN_ERRORS["not_six_digits"])])
+    confirm = PasswordField(_l("Ulangi PIN baru"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                            validators=[DataRequired(REQUIRED), EqualTo("pin", _l("Tidak sama dengan PIN baru."))])
+
+    def __init__(self, participant, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def validate_pin(self, field):
+        if field.errors:
+            return
+        person = self.participant
+        problems = pins.pin_problems(field.data, nik=person.nik, card_number=person.card_number,
+                                     birth_date=person.birth_date)
+        if problems:
+            raise ValidationError(PIN_ERRORS[problems[0]])

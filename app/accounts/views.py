@@ -1,11 +1,13 @@
 """Sign in (masuk) and sign out (keluar); aktivasi and lupa kata sandi by a one-time code, and the
 staff page that issues one after checking the person's KTP."""
-from flask import current_app, flash, redirect, request, session, url_for
+import json
+
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.accounts import bp
+from app.accounts import bp, rights
 from app.accounts import service as access
 from app.accounts.forms import (
     SIGN_IN_FAILED,
@@ -13,8 +15,10 @@ from app.accounts.forms import (
     CodeForm,
     IssueCodeForm,
     NewPasswordForm,
+    PinForm,
     SignInForm,
 )
+from app.assist import service as assist
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import (
@@ -26,15 +30,19 @@ from app.core.auth import (
     public,
     roles,
     safe_next,
+    set_pin,
     signed_in,
     start_session,
 )
+from app.core.db import parse_id
 from app.core.extensions import limiter
 from app.core.forms import parse_date
 from app.core.rendering import render
-from app.models import AuditLog, Participant
+from app.models import AuditLog, Consent, DataRequest, Participant
 from app.rules import identity
 from app.rules.passwords import MIN_LENGTH
+
+TRAIL_PAGE = 50
 
 
 def _login_limit():
@@ -92,8 +100,87 @@ def password():
 @bp.get("/akun/riwayat-akses")
 @signed_in
 def trail():
-    """Siapa yang melihat data saya: the latest entries of the person's audit trail."""
-    return render("accounts/trail.html", entries=list(AuditLog.trail(acting_user())))
+    """Siapa yang melihat data saya: the person's whole audit trail, 50 entries a page, newest first
+    (`?sebelum=<id>`: the page older than that entry)."""
+    before = request.args.get("sebelum", type=parse_id)
+    entries = list(AuditLog.trail(acting_user(), limit=TRAIL_PAGE + 1, before=before))
+    return render("accounts/trail.html", entries=entries[:TRAIL_PAGE],
+                  older=entries[TRAIL_PAGE - 1].id if len(entries) > TRAIL_PAGE else None)
+
+
+@bp.route("/akun/pin", methods=["GET", "POST"])
+@roles("peserta")
+def pin():
+    """Set or change the PIN (kiosk sign-in and facilitator consent), after the password."""
+    user = acting_user()
+    form = PinForm(user.participant)
+    if form.validate_on_submit():
+        if check_password(user, form.current_password.data, "reauthenticated"):
+            set_pin(user, form.pin.data)
+            flash(_("PIN sudah diatur. Pakai untuk masuk di kios atau memberi izin kepada pendamping."), "ok")
+            return redirect(url_for(".my_data"), 303)
+        form.current_password.errors.append(
+            _("Kata sandi sekarang salah, atau akun dikunci sementara karena terlalu banyak percobaan."))
+    return render("accounts/pin.html", form=form, has_pin=bool(user.pin_hash))
+
+
+# --- the resident's data rights (UU PDP) ---------------------------------------------------------
+
+DELETION_MESSAGES = {
+    "made": _l("Permintaan terkirim. Petugas BPJS akan menghapus nomor HP Anda."),
+    "already": _l("Permintaan Anda masih menunggu petugas."),
+    "nothing": _l("Tidak ada nomor HP yang tercatat."),
+}
+
+
+@bp.get("/akun/data-saya")
+@roles("peserta")
+def my_data():
+    """Data saya: a copy of everything, the trail, consents, correction and deletion requests."""
+    user = acting_user()
+    me = user.participant
+    return render("accounts/my_data.html", me=me, has_pin=bool(user.pin_hash), now=clock.now(),
+                  consents=list(Consent.given_by(me)), deletion=DataRequest.open_for(me, "hapus_telepon"))
+
+
+@bp.get("/akun/data-saya/cetak")
+@roles("peserta")
+def my_data_print():
+    """Everything held, as a page to read and print."""
+    user = acting_user()
+    rights.exported(user, "html")
+    return render("accounts/my_data_print.html", data=rights.everything(user, trail_limit=50))
+
+
+@bp.get("/akun/data-saya/unduh")
+@roles("peserta")
+def my_data_json():
+    """Everything held, as a JSON file."""
+    user = acting_user()
+    rights.exported(user, "json")
+    response = make_response(json.dumps(rights.everything(user), ensure_ascii=False, indent=1))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = 'attachment; filename="data-saya-jkn.json"'
+    return response
+
+
+@bp.post("/akun/izin/<int:consent_id>/cabut")
+@roles("peserta")
+def revoke_consent(consent_id):
+    """Take back a facilitator's consent at once."""
+    if assist.revoke(acting_user(), consent_id) is None:
+        abort(404)
+    flash(_("Izin pendampingan sudah dicabut."), "ok")
+    return redirect(url_for(".my_data"), 303)
+
+
+@bp.post("/akun/data-saya/hapus-telepon")
+@roles("peserta")
+def delete_phone():
+    """Ask an officer to delete the phone number (optional data)."""
+    outcome = rights.request_deletion(acting_user(), "hapus_telepon")
+    flash(DELETION_MESSAGES[outcome], "ok" if outcome == "made" else "info")
+    return redirect(url_for(".my_data"), 303)
 
 
 # --- aktivasi and lupa kata sandi: a one-time code from an officer ----------------------------

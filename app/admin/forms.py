@@ -60,3 +60,16 @@ class StaffForm(FlaskForm):
         unknown = [code for code in codes if Region.lookup(code, Region.DISTRICT) is None]
         if unknown:
             raise ValidationError(_l("Bukan kode kecamatan: %(codes)s", codes=", ".join(unknown[:3])))
+
+
+class KioskForm(FlaskForm):
+    """A terminal of a facility to register as a kiosk."""
+
+    facility = StringField(_l("Kode faskes"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    name = StringField(_l("Nama perangkat (contoh: Kios lobi)"),
+                       validators=[DataRequired(REQUIRED), Length(max=60, message=_l("Maksimal 60 karakter."))])
+
+    def validate_facility(self, field):
+        self.found = Facility.get_or_none(Facility.code == field.data.strip().upper())
+        if self.found is None:
+            raise ValidationError(_l("Tidak ada faskes dengan kode ini."))

@@ -7,14 +7,16 @@ from flask_babel import lazy_gettext as _l
 from app.accounts import service as access
 from app.admin import bp
 from app.admin import service as staff
-from app.admin.forms import StaffForm, district_codes
+from app.admin.forms import KioskForm, StaffForm, district_codes
 from app.content import service as content
 from app.core import clock
-from app.core.auth import acting_user, roles
+from app.core.audit import audit
+from app.core.auth import acting_user, end_session, roles
 from app.core.db import parse_id
 from app.core.formatting import date_id
 from app.core.rendering import render
-from app.models import DendaVersion, RateVersion, User
+from app.kiosk import service as kiosks
+from app.models import DendaVersion, Kiosk, RateVersion, User
 from app.tariffs import service as tariffs
 from app.tariffs.forms import DendaVersionForm, RateVersionForm
 
@@ -138,3 +140,39 @@ def add_denda_version():
                     when=date_id(version.effective_from)), "ok")
             return redirect(url_for("admin.add_denda_version"), 303)
     return render("admin/add_denda_version.html", form=form, latest=latest, today=today)
+
+
+# --- kiosks (SPEC §5.4) ---------------------------------------------------------------------------
+
+@bp.route("/kios", methods=["GET", "POST"])
+@roles("admin")
+def kiosks_page():
+    """Registered kiosks (live first) and the form to register one."""
+    form = KioskForm()
+    if form.validate_on_submit():
+        kiosk = kiosks.register(acting_user(), form.found, form.name.data.strip())
+        flash(_("Kios %(name)s terdaftar. Buka halaman ini di perangkatnya, lalu pilih Pasang.", name=kiosk.name), "ok")
+        return redirect(url_for(".kiosks_page"), 303)
+    return render("admin/kiosks.html", form=form, kiosks=list(Kiosk.listing()))
+
+
+@bp.post("/kios/<int:kiosk_id>/pasang")
+@roles("admin")
+def install_kiosk(kiosk_id):
+    """Turn this browser into the kiosk: the device cookie is set and the admin is signed out."""
+    kiosk = Kiosk.active(kiosk_id) or abort(404)
+    audit(acting_user(), "kiosk_installed", f"kiosk:{kiosk.id}")
+    end_session()
+    response = redirect(url_for("kiosk.sign_in"), 303)
+    kiosks.set_cookie(response, kiosk)
+    return response
+
+
+@bp.post("/kios/<int:kiosk_id>/cabut")
+@roles("admin")
+def revoke_kiosk(kiosk_id):
+    """Revoke: the cookie of this kiosk, wherever copied, stops working."""
+    if kiosks.revoke(acting_user(), kiosk_id) is None:
+        abort(404)
+    flash(_("Kios dicabut."), "ok")
+    return redirect(url_for(".kiosks_page"), 303)

@@ -6,7 +6,6 @@ The workflows live in app/changes.py; views validate, re-authenticate, call one 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.changes import bp
@@ -72,7 +71,7 @@ def _family_request(request_id, me):
 @roles("peserta")
 def index():
     """What can be changed now and when the rest can, the rules, the requests and the history."""
-    me = current_user.participant
+    me = acting_user().participant
     family = me.family
     today = clock.today()
     return render(

@@ -2,7 +2,6 @@
 instalment plans and auto-debit (autodebet). The workflows are in app/billing.py."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.contributions import billing, bp
 from app.contributions.forms import AUTO_DEBIT_REFUSALS, REHAB_REFUSALS, AutoDebitForm, RehabForm
@@ -23,14 +22,14 @@ def bill_context(me, today):
 @roles("peserta")
 def bill():
     """What the family owes this month and in arrears, what reactivation costs, how to pay."""
-    return render("contributions/bill.html", **bill_context(current_user.participant, clock.today()))
+    return render("contributions/bill.html", **bill_context(acting_user().participant, clock.today()))
 
 
 @bp.get("/riwayat")
 @roles("peserta")
 def history():
     """The family's applied payments, newest first, 20 a page (?sebelum=<id> continues)."""
-    family = current_user.participant.family
+    family = acting_user().participant.family
     raw = request.args.get("sebelum")
     after, bad_cursor = None, False
     if raw is not None:
@@ -46,7 +45,7 @@ def history():
 @roles("peserta")
 def receipt(payment_id):
     """Bukti pembayaran: one of the family's payments (another family's id → 404)."""
-    payment = billing.family_payment(current_user.participant.family_id, payment_id)
+    payment = billing.family_payment(acting_user().participant.family_id, payment_id)
     if payment is None:
         abort(404)
     months, credit_left = billing.receipt(payment)
@@ -57,7 +56,7 @@ def receipt(payment_id):
 @roles("peserta")
 def rehab():
     """REHAB: simulate instalments (GET ?cicilan=N, an htmx fragment too) and register (POST, head)."""
-    me, today = current_user.participant, clock.today()
+    me, today = acting_user().participant, clock.today()
     context = bill_context(me, today)
     bill = context["bill"]
     refusal = billing.rehab_refusal(bill)
@@ -93,7 +92,7 @@ def rehab():
 def auto_debit():
     """Register (or replace) the family's auto-debit: bank, account (only its last 4 digits are
     kept), day 5 or 20."""
-    me = current_user.participant
+    me = acting_user().participant
     form = AutoDebitForm()
     refusal = None
     if form.validate_on_submit():
@@ -113,7 +112,7 @@ def auto_debit():
 @roles("peserta")
 def stop_auto_debit():
     """Stop the family's auto-debit (the head only)."""
-    me = current_user.participant
+    me = acting_user().participant
     try:
         stopped = billing.stop_auto_debit(acting_user(), me)
     except billing.BillingError as error:

@@ -1,5 +1,5 @@
 """The one audit helper every capability calls (SPEC §6: every write, every read of another's data)."""
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 
 from app.models import AuditLog
 
@@ -12,4 +12,9 @@ def audit(actor, action, subject="", on_behalf_of=None, **detail):
     ip = (request.remote_addr or "") if has_request_context() else ""
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
+    consent = g.get("assist") if has_request_context() else None
+    if consent is not None and actor is not None and actor.id == consent.resident_id:
+        # a facilitator acting for the resident (pendampingan): the facilitator did it
+        actor, detail["consent"] = consent.facilitator, consent.id
+        on_behalf_of = on_behalf_of or consent.participant_id
     return AuditLog.record(actor, action, subject, on_behalf_of, ip=ip, **detail)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -11,7 +11,7 @@ from app.core import clock, security
 from app.core.audit import audit
 from app.core.db import write_lock
 from app.core.extensions import htmx, login_manager
-from app.models import ROLES, User
+from app.models import ROLES, Consent, User
 from app.rules import identity
 
 # --- access rules: every view carries one (tests/test_conventions.py checks) -----------------
@@ -33,7 +33,7 @@ def roles(*allowed):
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in allowed:
+            if current_user.role not in allowed and not ("peserta" in allowed and assisting()):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -48,8 +48,67 @@ signed_in = roles(*ROLES)
 
 def acting_user():
     """The account this request acts as (the User itself, not Flask-Login's proxy): what every
-    workflow receives as its actor and what the audit log records."""
+    workflow receives as its actor and what the audit log records.
+
+    A facilitator with a resident's live consent acts as that resident on the pages of the
+    consent's scope (ASSIST_SCOPES), and as themselves everywhere else; audit() then records the
+    facilitator as the actor and the resident as on_behalf_of."""
+    if assisting():
+        return g.assist.resident
     return current_user._get_current_object()
+
+
+# --- pendampingan: a facilitator acting for a resident with their live consent (SPEC §5.3) ----
+
+#: what a consent lets a facilitator do, as the endpoints (or "area." prefixes) of each scope.
+#: A scope whose area does not exist in this build is not offered (assist_scopes()).
+ASSIST_SCOPES = {
+    "lihat": ("main.dashboard", "membership.status", "membership.card", "contributions.bill",
+              "contributions.history", "contributions.receipt"),
+    "antrean": ("main.dashboard", "membership.status", "queue."),
+    "kasus": ("main.dashboard", "cases."),
+    "perubahan": ("main.dashboard", "membership.status", "changes."),
+}
+ASSIST_MINUTES = 30
+
+
+def in_scope(scope, endpoint):
+    return bool(endpoint) and any(endpoint == item or (item.endswith(".") and endpoint.startswith(item))
+                                  for item in ASSIST_SCOPES.get(scope, ()))
+
+
+def assist_scopes():
+    """The scopes this build can serve (an area of the table may not be installed)."""
+    endpoints = current_app.view_functions
+    return [scope for scope, items in ASSIST_SCOPES.items()
+            if any(in_scope(scope, endpoint) and endpoint != "main.dashboard" for endpoint in endpoints)]
+
+
+def assisting():
+    """True when this request is a facilitator's, within the scope of a live consent."""
+    consent = g.get("assist")
+    return consent is not None and in_scope(consent.scope, request.endpoint)
+
+
+def _load_assist():
+    """g.assist: the facilitator's live consent named in the session; an ended one is forgotten."""
+    g.assist = None
+    consent_id = session.get("assist")
+    if consent_id is None:
+        return
+    if current_user.is_authenticated and current_user.role == "fasilitator":
+        g.assist = Consent.live(consent_id, current_user.id, clock.now())
+    if g.assist is None:
+        session.pop("assist", None)
+
+
+def _audit_assisted_view(response):
+    """Every page a facilitator sees for a resident goes into the resident's trail."""
+    if request.method == "GET" and response.status_code == 200 and assisting():
+        consent = g.assist
+        audit(current_user._get_current_object(), "assisted_page_viewed", request.path[:60],
+              consent.participant_id, consent=consent.id)
+    return response
 
 
 def safe_next(target):
@@ -143,6 +202,48 @@ def change_password(user, new_password):
     return user
 
 
+# --- the resident's PIN (kiosk sign-in and facilitator consent only) -------------------------
+
+def check_pin(user, pin, action):
+    """The fresh account when `pin` is its PIN and the PIN is not locked, else None. Failures count
+    toward a lockout of the PIN alone (the same threshold and minutes as the password's)."""
+    if user is None or not user.pin_hash:
+        security.burn_password_check(pin)
+        audit(None, f"{action}_failed", f"user:{user.id}" if user else "unknown",
+              user.participant_id if user else None, reason="no_pin")
+        return None
+    pin_ok = security.verify_password(user.pin_hash, pin)
+    config = current_app.config
+    with write_lock():
+        user = User.get_locked(user.id)
+        now, subject = clock.now(), f"user:{user.id}"
+        if (user.pin_locked_until is not None and user.pin_locked_until > now) or not user.active:
+            audit(None, f"{action}_refused", subject, user.participant_id, reason="locked")
+            return None
+        if not pin_ok:
+            user.pin_failures += 1
+            audit(None, f"{action}_failed", subject, user.participant_id, failures=user.pin_failures)
+            if user.pin_failures >= config["LOCKOUT_THRESHOLD"]:
+                user.pin_locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+                user.pin_failures = 0
+                audit(None, "pin_locked", subject, user.participant_id, until=user.pin_locked_until)
+            user.save()
+            return None
+        user.pin_failures, user.pin_locked_until = 0, None
+        user.save()
+    return user
+
+
+def set_pin(user, pin):
+    with write_lock():
+        user = User.get_locked(user.id)
+        user.pin_hash = security.hash_password(pin)
+        user.pin_failures, user.pin_locked_until = 0, None
+        user.save()
+        audit(user, "pin_set", f"user:{user.id}", user.participant_id)
+    return user
+
+
 # --- Flask-Login wiring --------------------------------------------------------------------
 
 @login_manager.user_loader
@@ -153,7 +254,10 @@ def _load_user(session_id):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    target = url_for("accounts.sign_in", next=request.full_path if request.method == "GET" else None)
+    if g.get("kiosk"):  # a kiosk's next visitor starts at the kiosk's own sign-in
+        target = url_for("kiosk.sign_in")
+    else:
+        target = url_for("accounts.sign_in", next=request.full_path if request.method == "GET" else None)
     if htmx:  # a 302 inside an htmx request would swap the sign-in page into a fragment
         response = make_response("", 200)
         response.headers["HX-Redirect"] = target
@@ -178,8 +282,17 @@ def init_app(app):
         if not current_user.is_authenticated:
             return
         now = clock.epoch()
-        if now - session.get("seen", now) > app.config["SESSION_IDLE_MINUTES"] * 60:
+        kiosk = session.get("kiosk")  # a kiosk session ends after 2 minutes idle (SPEC §5.4)
+        idle = app.config["KIOSK_IDLE_SECONDS"] if kiosk else app.config["SESSION_IDLE_MINUTES"] * 60
+        if now - session.get("seen", now) > idle:
             end_session("session_expired")
             flash(_("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."), "info")
-        elif now - session.get("seen", 0) >= 60:  # refresh once a minute, not on every request
+        elif kiosk or now - session.get("seen", 0) >= 60:  # else once a minute, not on every request
             session["seen"] = now
+        _load_assist()
+
+    app.after_request(_audit_assisted_view)
+
+    @app.context_processor
+    def _assist_banner():
+        return {"assist": g.get("assist")}

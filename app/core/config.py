@@ -77,6 +77,9 @@ class Config:
     ACCESS_CODE_RATE_LIMIT = os.environ.get("ACCESS_CODE_RATE_LIMIT", "10 per 10 minutes")
     LOCKOUT_THRESHOLD = _env_int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _env_int("LOCKOUT_MINUTES", 15)
+    KIOSK_IDLE_SECONDS = _env_int("KIOSK_IDLE_SECONDS", 120)
+    KIOSK_SIGN_IN_RATE_LIMIT = os.environ.get("KIOSK_SIGN_IN_RATE_LIMIT", "10 per minute")
+    CONSENT_RATE_LIMIT = os.environ.get("CONSENT_RATE_LIMIT", "10 per 10 minutes")
 
     BABEL_DEFAULT_LOCALE = "id"
     LANGUAGES = ("id", "en")

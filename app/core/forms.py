@@ -4,10 +4,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.rules import passwords
+from app.rules.identity import is_digits, normalize_number
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -105,3 +106,45 @@ UPLOAD_ERRORS = {
     "not_image": _l("Berkas ini bukan foto JPEG atau PNG. Kirim foto dokumen."),
     "dimensions": _l("Ukuran gambar terlalu besar. Kirim foto dengan resolusi lebih kecil."),
 }
+
+
+# --- the resident's PIN: kiosk sign-in and facilitator consent (SPEC §5.3, §5.4) -----------------
+
+PIN_ERRORS = {
+    "not_six_digits": _l("PIN terdiri dari tepat 6 angka."),
+    "repeated": _l("PIN ini terlalu mudah ditebak (angka berulang). Pilih yang lain."),
+    "sequence": _l("PIN ini terlalu mudah ditebak (angka berurutan). Pilih yang lain."),
+    "birth_date": _l("Jangan memakai tanggal lahir sebagai PIN."),
+    "nik": _l("Jangan memakai bagian dari NIK sebagai PIN."),
+    "card_number": _l("Jangan memakai nomor kartu JKN sebagai PIN."),
+    "common": _l("PIN ini terlalu umum dan mudah ditebak. Pilih yang lain."),
+}
+#: one answer for unknown person, another date of birth, a wrong PIN and a locked PIN
+PIN_SIGN_IN_FAILED = _l("Nomor, tanggal lahir atau PIN salah — atau PIN dikunci sementara karena terlalu "
+                        "banyak percobaan. Periksa lagi, atau coba lagi setelah %(minutes)d menit.")
+#: identity fields on a shared device: nothing for the browser to remember
+NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+
+
+class ResidentPinForm(FlaskForm):
+    """The resident's own proof on a shared device: number, date of birth and PIN."""
+
+    number = StringField(_l("Nomor kartu JKN atau NIK"), render_kw={**NO_AUTOFILL, "inputmode": "numeric"},
+                         validators=[DataRequired(REQUIRED), Length(max=30, message=_l("Terlalu panjang."))])
+    birth_date = StringField(_l("Tanggal lahir (contoh 17-08-1985)"), render_kw=NO_AUTOFILL,
+                             validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Terlalu panjang."))])
+    pin = PasswordField(_l("PIN (6 angka)"), render_kw={**NO_AUTOFILL, "inputmode": "numeric", "autocomplete": "off"},
+                        validators=[DataRequired(REQUIRED), Length(max=20, message=PIN_ERRORS["not_six_digits"])])
+
+    def validate_number(self, field):
+        value = normalize_number(field.data)
+        if not field.errors and not (is_digits(value) and len(value) in (13, 16)):
+            raise ValidationError(IDENTIFIER_ERRORS["bad_number"])
+
+    def validate_birth_date(self, field):
+        if not field.errors and parse_date(field.data) is None:
+            raise ValidationError(_l("Tulis tanggal lahir seperti 17-08-1985."))
+
+    def validate_pin(self, field):
+        if not field.errors and not (is_digits(field.data) and len(field.data) == 6):
+            raise ValidationError(PIN_ERRORS["not_six_digits"])

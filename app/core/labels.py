@@ -116,7 +116,40 @@ ACTION_LABELS = {
     "case_report_downloaded": _l("Laporan pengaduan diunduh"),
     "case_caller_found": _l("Data peserta dibuka petugas untuk mencatat pengaduan telepon 165"),
     "denda_version_added": _l("Versi aturan denda ditambahkan"),
+    "assisted_page_viewed": _l("Halaman Anda dibuka pendamping"),
+    "assist_started": _l("Pendampingan dimulai dengan izin Anda"),
+    "assist_refused": _l("Pendampingan ditolak: data tidak cocok"),
+    "assist_code_sent": _l("Kode pendampingan dikirim ke HP"),
+    "assist_code_failed": _l("Kode pendampingan salah atau tidak berlaku"),
+    "assist_ended": _l("Pendampingan diakhiri pendamping"),
+    "assist_revoked": _l("Izin pendampingan dicabut"),
+    "assist_pin_failed": _l("PIN salah saat izin pendampingan"),
+    "assist_pin_refused": _l("PIN dikunci: izin pendampingan ditolak"),
+    "pin_set": _l("PIN diatur"),
+    "pin_locked": _l("PIN dikunci sementara"),
+    "pin_failed": _l("PIN salah"),
+    "pin_refused": _l("PIN dikunci: ditolak"),
+    "kiosk_sign_in": _l("Masuk di kios"),
+    "kiosk_sign_in_failed": _l("Gagal masuk di kios"),
+    "kiosk_sign_in_refused": _l("Masuk di kios ditolak: PIN dikunci"),
+    "kiosk_registered": _l("Kios didaftarkan"),
+    "kiosk_installed": _l("Kios dipasang di perangkat"),
+    "kiosk_revoked": _l("Kios dicabut"),
+    "data_exported": _l("Salinan data diunduh"),
+    "data_request_made": _l("Permintaan hapus data dikirim"),
+    "data_request_done": _l("Data dihapus atas permintaan"),
+    "data_request_refused": _l("Permintaan hapus data ditolak"),
 }
+
+#: what a facilitator may do for a resident (app/core/auth.py ASSIST_SCOPES)
+ASSIST_SCOPE_LABELS = {
+    "lihat": _l("Melihat status dan tagihan"),
+    "antrean": _l("Mengambil antrean"),
+    "kasus": _l("Mengajukan pengaduan"),
+    "perubahan": _l("Mengajukan perubahan data"),
+}
+DATA_REQUEST_LABELS = {"hapus_telepon": _l("Hapus nomor HP")}
+DATA_REQUEST_STATE_LABELS = {"menunggu": _l("Menunggu"), "selesai": _l("Selesai"), "ditolak": _l("Ditolak")}
 
 
 STATUS_LABELS = {
@@ -408,4 +441,6 @@ TEMPLATE_GLOBALS = dict(
     case_state_labels=CASE_STATE_LABELS, case_channel_labels=CASE_CHANNEL_LABELS,
     case_event_labels=CASE_EVENT_LABELS, time_unit_labels=TIME_UNIT_LABELS,
     request_status_labels=REQUEST_STATUS_LABELS, addition_reason_labels=ADDITION_REASON_LABELS,
+    assist_scope_labels=ASSIST_SCOPE_LABELS, data_request_labels=DATA_REQUEST_LABELS,
+    data_request_state_labels=DATA_REQUEST_STATE_LABELS,
 )

@@ -1,9 +1,10 @@
 """The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core.auth import in_scope
 from app.models import OFFICER_ROLES
 
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
@@ -29,15 +30,18 @@ MENU = (
     (_l("Cari pasien"), "health.patient_search", FASKES),
     (_l("Antrean kerja"), "officer.queue", BPJS),
     (_l("Cari peserta"), "officer.look_up", BPJS),
+    (_l("Pendampingan"), "assist.index", ("fasilitator",)),
     (_l("Kode sekali pakai"), "accounts.issue_code", REGISTRARS),
     (_l("Pengaduan dan klaim"), "cases.queue", BPJS),
     (_l("Pengaduan tentang faskes"), "cases.facility_cases", FASKES),
     (_l("Pembayaran belum cocok"), "officer.payments", BPJS),
     (_l("Akun petugas"), "admin.users", ADMIN),
+    (_l("Kios"), "admin.kiosks_page", ADMIN),
     (_l("Daftar peserta baru"), "registration.start", ANONYMOUS),
     (_l("Daftarkan keluarga"), "registration.start", REGISTRARS),
     (_l("Cari faskes"), "facilities.search", EVERYONE),
     (_l("Perubahan data"), "changes.index", PESERTA),
+    (_l("Data saya"), "accounts.my_data", PESERTA),
     (_l("Riwayat akses data"), "accounts.trail", SIGNED_IN),
     (_l("Ganti kata sandi"), "accounts.password", SIGNED_IN),
     (_l("Tarif iuran"), "tariffs.tariff", EVERYONE),
@@ -51,7 +55,10 @@ MENU = (
 )
 
 
-def _shown(who, user):
+def _shown(who, user, endpoint):
+    consent = g.get("assist")
+    if who == PESERTA and consent is not None:  # a facilitator with a consent: the pages of its scope
+        return in_scope(consent.scope, endpoint)
     if who == EVERYONE:
         return True
     if who == ANONYMOUS:
@@ -66,7 +73,7 @@ def _shown(who, user):
 def menu_for(user):
     """[(label, url)] for this visitor, in menu order."""
     return [(label, url_for(endpoint)) for label, endpoint, who in MENU
-            if _shown(who, user) and endpoint in current_app.view_functions]
+            if _shown(who, user, endpoint) and endpoint in current_app.view_functions]
 
 
 def cached_menu(user, locale):

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from flask import current_app
 
+from app.assist.channels import PhoneChannel
+from app.assist.channels import register as register_phone_channel
 from app.core import clock, security, tasks
 from app.core.audit import audit
 from app.core.db import write_lock
@@ -125,3 +127,23 @@ def check_code(user, code, now=None):
         me.save()
         audit(user, "phone_verified", f"participant:{me.id}", me.id, phone_changed=changed)
     return "ok"
+
+
+class SmsConsentChannel(PhoneChannel):
+    """Facilitator-consent codes (app/assist) by SMS, only to a phone the participant verified here:
+    the code must reach the resident, never the facilitator."""
+
+    name = "sms"
+
+    def send_consent_code(self, code, participant, minutes):
+        if not participant.phone or participant.phone_verified != participant.phone:
+            return False
+        message = outbox.queue(participant, "consent", f"Kode persetujuan pendampingan JKN Lite: {code}. "
+                                                       f"Berlaku {minutes} menit. Berikan hanya bila Anda "
+                                                       "sendiri meminta bantuan.")
+        if current_app.config.get("TASKS_ENQUEUE", True):
+            tasks.send_one_sms(message.id)
+        return True
+
+
+register_phone_channel(SmsConsentChannel())

@@ -1,6 +1,5 @@
 """Kepesertaan: a participant's status and family, and the digital card (KIS digital)."""
 from flask import abort
-from flask_login import current_user
 
 from app.contributions import billing, ledger
 from app.core import clock
@@ -26,7 +25,7 @@ def status_context(me, today):
 def status():
     """Status, what it means and what to do; the family's facts; every member."""
     return render("membership/status.html", "membership/_status.html",
-                  **status_context(current_user.participant, clock.today()))
+                  **status_context(acting_user().participant, clock.today()))
 
 
 @bp.get("/kartu", defaults={"participant_id": None})
@@ -34,11 +33,11 @@ def status():
 @roles("peserta")
 def card(participant_id):
     """KIS digital for one family member (one's own without an id), for a 240×320 screen or paper."""
-    me = current_user.participant
+    me = acting_user().participant
     member = me.relative(participant_id or me.id)
     if member is None:
         abort(404)
-    if member.id != current_user.participant_id:
+    if member.id != acting_user().participant_id:
         audit(acting_user(), "card_viewed", f"participant:{member.id}", member.id)
     today = clock.today()
     return render("membership/card.html", member=member, family=member.family,

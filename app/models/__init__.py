@@ -13,6 +13,7 @@ from app.models.accounts import (  # noqa: F401
     StaffDistrict,
     User,
 )
+from app.models.assist import Consent, DataRequest, Kiosk  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
 from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
@@ -42,7 +43,7 @@ MODELS = (
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     LedgerMonth, FamilyLedger, DendaVersion,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
-    Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
+    Article, ArticleRegion, Announcement, PageVersion, SearchEntry, Consent, Kiosk, DataRequest,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
     Case, CaseEvent, CasePause, CaseStatSnapshot, MemberAddition,
 )

@@ -46,6 +46,10 @@ class User(BaseModel, UserMixin):
     last_login_at = DateTimeField(null=True)
     #: the interface language last chosen while signed in: reminders and SMS are written in it
     language = CharField(max_length=2, default="id")
+    #: the resident's 6-digit PIN (kiosk sign-in and facilitator consent only), hashed like a password
+    pin_hash = CharField(max_length=200, null=True)
+    pin_failures = IntegerField(default=0)
+    pin_locked_until = DateTimeField(null=True)
 
     class Meta:
         table_name = "account"  # "user" is reserved in PostgreSQL
@@ -187,13 +191,16 @@ class AuditLog(BaseModel):
         return [int(subject.partition(":")[2]) for subject, _ in rows]
 
     @classmethod
-    def trail(cls, user, limit=50):
-        """What happened to a person's account and data, newest first (bounded)."""
+    def trail(cls, user, limit=50, before=None):
+        """What happened to a person's account and data, newest first (bounded; `before`: the
+        entries older than that id, for the next page)."""
         where = (cls.actor == user) | (cls.subject == f"user:{user.id}")
         if user.participant_id:
             where |= cls.on_behalf_of == user.participant_id
+        if before:
+            where = where & (cls.id < before)
         actor_person = Participant.alias()
         return (cls.select(cls, User, actor_person)
                 .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
                 .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
-                .where(where).order_by(cls.at.desc(), cls.id.desc()).limit(limit))
+                .where(where).order_by(cls.id.desc()).limit(limit))

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from app.accounts import rights
 from app.accounts import service as access
 from app.contributions import billing
 from app.contributions import payments as contributions
@@ -27,6 +28,7 @@ from app.models import (
     OFFICER_ROLES,
     AuditLog,
     ChangeRequest,
+    DataRequest,
     Facility,
     Family,
     MemberAddition,
@@ -53,7 +55,21 @@ def queue():
     requests = list(ChangeRequest.awaiting_decision().offset(start).limit(QUEUE_PAGE + 1))
     more = any(len(rows) > QUEUE_PAGE for rows in (registrations, additions, requests))
     return render("officer/queue.html", registrations=registrations[:QUEUE_PAGE], additions=additions[:QUEUE_PAGE],
-                  requests=requests[:QUEUE_PAGE], page_number=number, next_page=number + 1 if more else None)
+                  requests=requests[:QUEUE_PAGE], page_number=number, next_page=number + 1 if more else None,
+                  deletions=list(DataRequest.pending()) if number == 1 else [])
+
+
+@bp.post("/permintaan-hapus/<int:data_request_id>")
+@roles(*OFFICER_ROLES)
+def data_request(data_request_id):
+    """Delete the optional data a resident asked to delete, or refuse."""
+    decision = request.form.get("decision")
+    if decision not in ("hapus", "tolak"):
+        abort(400)
+    if rights.decide(acting_user(), data_request_id, decision == "hapus") is None:
+        abort(404)
+    flash(_("Nomor HP dihapus.") if decision == "hapus" else _("Permintaan ditolak."), "ok")
+    return redirect(url_for(".queue"), 303)
 
 
 # --- unmatched payments ------------------------------------------------------------------------

@@ -243,3 +243,19 @@ def uuid_code():
     import uuid
 
     return uuid.uuid4().hex[:10].upper()
+
+
+def test_a_consent_code_goes_by_sms_only_to_a_verified_phone(app):
+    """The SMS channel a facilitator's consent code takes (app/assist): never to an unverified phone."""
+    from app.assist import channels
+    from app.models import SmsMessage
+
+    sms = channels.CHANNELS["sms"]
+    with app.app_context():
+        budi = Participant.by_card("0001000000001")
+        budi.phone, budi.phone_verified = "081200000001", ""
+        assert sms.send_consent_code("123456", budi, 5) is False
+        budi.phone_verified = budi.phone
+        assert sms.send_consent_code("654321", budi, 5) is True
+        message = SmsMessage.select().where(SmsMessage.participant == budi.id).order_by(SmsMessage.id.desc()).get()
+        assert message.purpose == "consent" and "654321" in message.text and len(message.text) <= 160

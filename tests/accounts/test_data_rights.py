@@ -1,0 +1,89 @@
+"""The resident's PIN and data rights: a copy of everything (page and JSON), the whole trail,
+consents, and a request to delete the phone number decided by an officer."""
+import json
+
+import pytest
+
+from app.core import security
+from app.models import AuditLog, DataRequest, Participant, User
+from tests.helpers import csrf_post, field_error, page, post
+
+PASSWORD = "demo1234"
+
+
+def _pin(client, pin, confirm=None, password=PASSWORD):
+    return csrf_post(client, "/akun/pin", {"current_password": password, "pin": pin,
+                                           "confirm": confirm if confirm is not None else pin})
+
+
+@pytest.mark.parametrize(("pin", "message"), [
+    ("12345", "tepat 6 angka"), ("1234567", "tepat 6 angka"), ("123456", "mudah ditebak"),
+    ("170885", "tanggal lahir"), ("000001", "mudah ditebak"), ("12a456", "tepat 6 angka"),
+])
+def test_a_weak_or_wrong_length_pin_is_refused(budi, pin, message):
+    response = _pin(budi, pin)
+    assert response.status_code == 200 and message in field_error(response, "pin")
+
+
+def test_the_pin_needs_the_password_and_is_hashed(app, budi):
+    response = _pin(budi, "582047", password="salah-sekali")
+    assert "Kata sandi sekarang salah" in field_error(response, "current_password")
+    assert _pin(budi, "582047").status_code == 303
+    with app.app_context():
+        user = User.get(User.participant == Participant.by_card("0001000000001"))
+        assert user.pin_hash.startswith("$argon2id$") and "582047" not in user.pin_hash
+        assert security.verify_password(user.pin_hash, "582047")
+        assert AuditLog.select().where((AuditLog.action == "pin_set") & (AuditLog.actor == user)).exists()
+
+
+def test_my_data_page_links_every_right(budi):
+    soup = page(budi.get("/akun/data-saya"))
+    hrefs = {a["href"] for a in soup.select("main a")}
+    assert {"/akun/data-saya/cetak", "/akun/data-saya/unduh", "/akun/riwayat-akses", "/akun/pin",
+            "/perubahan-data"} <= hrefs
+    assert "fasilitator" in soup.get_text()  # the demo consent
+
+
+def test_the_copy_holds_the_family_and_the_trail(budi):
+    printed = page(budi.get("/akun/data-saya/cetak")).select_one("main").get_text(" ")
+    assert "Budi Santoso" in printed and "Siti Aminah" in printed and "3201********0001" in printed
+    response = budi.get("/akun/data-saya/unduh")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.get_data(as_text=True))
+    assert {m["nama"] for m in data["anggota"]} >= {"Budi Santoso", "Siti Aminah"}
+    assert all("*" in m["nik"] for m in data["anggota"])
+    assert any(e["kegiatan"] == "assisted_page_viewed" and e["oleh"] == "fasilitator" for e in data["riwayat_akses"])
+
+
+def test_another_family_never_appears_in_the_copy(dewi):
+    text = dewi.get("/akun/data-saya/unduh").get_data(as_text=True)
+    assert "Budi Santoso" not in text and "0001000000001" not in text
+
+
+def test_the_trail_pages_back_to_the_first_entry(app, budi):
+    with app.app_context():
+        user = User.get(User.participant == Participant.by_card("0001000000001"))
+        for _ in range(60):
+            AuditLog.record(user, "sign_in", f"user:{user.id}", user.participant_id)
+    first = page(budi.get("/akun/riwayat-akses"))
+    assert len(first.select("ol.list li")) == 50
+    older = first.find("a", string="Catatan lebih lama")
+    assert older is not None
+    assert page(budi.get(older["href"])).select("ol.list li")
+
+
+def test_a_phone_deletion_request_is_decided_by_an_officer(app, budi, officer):
+    assert post(budi, "/akun/data-saya/hapus-telepon").status_code == 303
+    assert "menunggu petugas" in page(budi.get("/akun/data-saya")).get_text()
+    post(budi, "/akun/data-saya/hapus-telepon")  # twice: still one request
+    with app.app_context():
+        assert DataRequest.select().where(DataRequest.state == "menunggu").count() == 1
+    queue = page(officer.get("/petugas/antrean-kerja"))
+    form = queue.select_one("form[action^='/petugas/permintaan-hapus/']")
+    assert form is not None and "Budi Santoso" in form.parent.get_text()
+    assert post(officer, form["action"], {"decision": "hapus"}).status_code == 303
+    assert post(officer, form["action"], {"decision": "hapus"}).status_code == 404  # decided already
+    with app.app_context():
+        assert Participant.by_card("0001000000001").phone == ""
+    assert "Tidak ada nomor HP" in page(budi.get("/akun/data-saya")).get_text()
