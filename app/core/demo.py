@@ -29,7 +29,7 @@ from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
 #: areas with a demo.py, seeded in this order after the families, facilities and accounts above
-DEMO_AREAS = ("officer", "content")
+DEMO_AREAS = ("officer", "content", "api")
 REFERRAL_DAYS = 90  # a referral to a hospital is valid 90 days (SPEC §3)
 
 FACILITIES = (

@@ -22,6 +22,14 @@ RELATIONSHIP_LABELS = {
     "lainnya": _l("Anggota lain"),
 }
 ACTION_LABELS = {
+    "api_client_created": _l("Klien API dibuat"),
+    "api_client_revoked": _l("Token klien API dicabut"),
+    "api_participant_upserted": _l("Data peserta dikirim sistem kantor"),
+    "api_payment_pushed": _l("Pembayaran dikirim sistem kantor"),
+    "api_facility_updated": _l("Data faskes dikirim sistem kantor"),
+    "api_changes_read": _l("Permintaan perubahan data dibaca sistem kantor"),
+    "api_changes_exported": _l("Permintaan perubahan data diekspor sistem kantor"),
+    "api_call_refused": _l("Panggilan API ditolak"),
     "sign_in": _l("Masuk ke akun"),
     "sign_in_failed": _l("Percobaan masuk gagal"),
     "sign_in_refused": _l("Percobaan masuk saat akun dikunci"),

@@ -40,6 +40,7 @@ MENU = (
     (_l("Hak, manfaat dan prosedur"), "content.pages", EVERYONE),
     (_l("Penyuntingan"), "content.desk", EDITORS),
     (_l("Hak penyunting"), "admin.editors", ("admin",)),
+    (_l("Klien API"), "admin.api_clients", ADMIN),
     (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 

@@ -13,6 +13,7 @@ from app.models.accounts import (  # noqa: F401
     StaffDistrict,
     User,
 )
+from app.models.api import SCOPES, ApiClient, IdempotentWrite, SmsMessage  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
 from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
@@ -35,5 +36,5 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
-    Article, ArticleRegion, Announcement, PageVersion, SearchEntry,
+    Article, ArticleRegion, Announcement, PageVersion, SearchEntry, ApiClient, IdempotentWrite, SmsMessage,
 )
