@@ -67,7 +67,7 @@ class ApiClientForm(FlaskForm):
 
     name = StringField(_l("Nama klien"), validators=[DataRequired(REQUIRED), Length(max=60, message=_l(
         "Terlalu panjang (maksimal 60 karakter)."))])
-    scopes = SelectMultipleField(_l("Izin (scope)"), choices=[(s, s) for s in SCOPES],
+    scopes = SelectMultipleField(_l("Izin (scope)"), choices=[SelectChoice(s, s) for s in SCOPES],
                                  validators=[DataRequired(_l("Pilih paling sedikit satu izin."))])
 
     def validate_name(self, field):
