@@ -99,8 +99,8 @@ class Problem(BaseModel):
 
 
 #: (method, path, operation id, scope, request model, {status: response model}, summary, query params)
-WRITE = {"409": Problem, "413": Problem, "422": Problem}
-AUTH = {"401": Problem, "403": Problem, "429": Problem}
+WRITE = {"400": Problem, "409": Problem, "413": Problem, "422": Problem}
+AUTH = {"401": Problem, "403": Problem, "429": Problem, "503": Problem}
 ENDPOINTS = (
     ("post", "/api/v1/participants", "upsertParticipant", "participants:write", ParticipantIn,
      {"200": ParticipantOut, **WRITE, **AUTH}, "Upsert a participant and their family by NIK", ()),
@@ -173,4 +173,4 @@ def openapi(server="/"):
 
 HTTP_TITLES = {200: "OK", 202: "Accepted, unmatched", 400: "Bad request", 401: "Unauthorized",
                403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Content too large",
-               422: "Unprocessable content", 429: "Too many requests"}
+               422: "Unprocessable content", 429: "Too many requests", 503: "Busy, retry later"}
