@@ -17,7 +17,7 @@ from app.api.problems import ApiProblem
 from app.contributions import payments as ledger
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import write_lock
+from app.core.db import db, is_sqlite, write_lock
 from app.membership import importer
 from app.models.api import TOKEN_PREFIX, token_hash
 from app.models import SCOPES, ApiClient, ChangeRequest, Facility, IdempotentWrite, Participant
@@ -99,14 +99,12 @@ def rate_key(header):
 def idempotent(client, key, fingerprint, work):
     """Run `work()` → (status, body) once per (client, key): the same key and fingerprint answers the
     stored first result; another fingerprint is a 409. The work and its record commit together, so a
-    refused or failed write leaves nothing behind and a concurrent twin replays the winner's answer."""
-    if key is None:
-        with write_lock():
-            return work()
-    if not IDEMPOTENCY_KEY.fullmatch(key):
+    refused or failed write leaves nothing behind and a concurrent twin replays the winner's answer.
+    A unique index that refuses the work (two calls creating one KK at once) means: try again."""
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
         raise ApiProblem("bad_idempotency_key")
-    for _ in range(2):
-        stored = IdempotentWrite.find(client, key)
+    for _ in range(3):
+        stored = IdempotentWrite.find(client, key) if key is not None else None
         if stored is not None:
             if stored.request_hash != fingerprint:
                 raise ApiProblem("idempotency_conflict")
@@ -114,11 +112,12 @@ def idempotent(client, key, fingerprint, work):
         try:
             with write_lock():
                 status, body = work()
-                IdempotentWrite.create(client=client, key=key, request_hash=fingerprint, status=status,
-                                       response=json.dumps(body))
+                if key is not None:
+                    IdempotentWrite.create(client=client, key=key, request_hash=fingerprint, status=status,
+                                           response=json.dumps(body))
                 return status, body
         except IntegrityError:
-            continue  # a twin committed first: answer as it did
+            continue  # a twin committed first: look again
     raise ApiProblem("unavailable")
 
 
@@ -136,6 +135,7 @@ def upsert_participant(client, data):
     fields = [str(values[name]) for name in importer.PARTICIPANT_COLUMNS]
     try:
         row = run.parse(1, list(importer.PARTICIPANT_COLUMNS), fields)
+        _lock_family(row.kk_number)
         outcome, family_event = run.apply(row)
     except importer._Refused as refused:
         raise ApiProblem("refused", refused.reason) from None
@@ -143,6 +143,15 @@ def upsert_participant(client, data):
     audit(None, "api_participant_upserted", f"participant:{person.id}", on_behalf_of=person,
           client=client.name, outcome=outcome, family=family_event or "unchanged")
     return 200, {"outcome": outcome, "card_number": person.card_number, "warnings": row.warnings}
+
+
+def _lock_family(kk_number):
+    """One writer per KK until the transaction ends: the row checks (is this NIK in another KK? has the
+    KK a head already?) read several rows, which read committed does not keep still on PostgreSQL.
+    SQLite's IMMEDIATE transaction already lets one writer in at a time."""
+    if not is_sqlite():
+        key = int(hashlib.sha256(f"kk:{kk_number}".encode()).hexdigest()[:15], 16)
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def push_payment(client, data):

@@ -5,6 +5,7 @@ admin's client page and the demo token command. Tokens are sent as an office sys
 import csv
 import io
 import json
+import random
 import uuid
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ import pytest
 from app.api import schemas
 from app.api import service as api
 from app.core import clock
+from app.core.db import db
 from app.models import (
     SCOPES,
     Allocation,
@@ -27,7 +29,7 @@ from app.models import (
     Payment,
     User,
 )
-from tests.helpers import BUDI_CARD, FAMILY_1_VA, RSUD, csrf_post, page, person, signed_in_client
+from tests.helpers import BUDI_CARD, FAMILY_1_VA, RSUD, csrf_post, page, person, run_together, signed_in_client
 
 PROBLEM = "application/problem+json"
 
@@ -327,3 +329,29 @@ def test_every_write_operation_is_declared_with_its_model():
     assert bodies == {"upsertParticipant": schemas.ParticipantIn, "pushPayment": schemas.PaymentIn,
                       "updateFacility": schemas.FacilityIn, "listChanges": None, "exportChanges": None}
     assert date(1985, 8, 17)  # the demo NIK above encodes this birth date
+
+
+# --- concurrency (threads, committed, on SQLite and on PostgreSQL) ------------------------------
+
+@pytest.mark.committed
+def test_one_family_sent_by_several_callers_at_once_is_stored_once(app, demo_token):
+    rng = random.Random()
+    kk = f"3201017{rng.randrange(10**9):09d}"
+    born = date(1970, 1, 1) + timedelta(days=rng.randrange(10_000))
+    head = new_participant(kk_number=kk, nik=f"320101{born:%d%m%y}{rng.randrange(5000, 9999):04d}",
+                           birth_date=born.isoformat())
+    child = {**head, "nik": head["nik"][:12] + f"{int(head['nik'][12:]) + 1:04d}", "relationship": "anak",
+             "name": "Anak Susilo"}
+    key = f"race-{uuid.uuid4().hex}"
+    calls = [(head, None), (head, None), (child, key), (child, key)]
+    clients = [app.test_client() for _ in calls]
+    responses = run_together([
+        lambda c=c, body=body, k=k: c.post("/api/v1/participants", json=body, headers=auth(demo_token, k))
+        for c, (body, k) in zip(clients, calls)])
+    assert [r.status_code for r in responses] == [200] * 4
+    assert sorted(r.json["outcome"] for r in responses[:2]) == ["created", "unchanged"]
+    assert responses[2].json == responses[3].json and responses[2].json["outcome"] == "created"
+    with app.app_context(), db.connection_context():
+        family = Family.get(Family.kk_number == kk)
+        assert sorted(p.relationship for p in family.members) == ["anak", "kepala"]
+        assert IdempotentWrite.select().where(IdempotentWrite.key == key).count() == 1
