@@ -108,6 +108,7 @@ def idempotent(client, key, fingerprint, work):
         if stored is not None:
             if stored.request_hash != fingerprint:
                 raise ApiProblem("idempotency_conflict")
+            audit(None, "api_write_replayed", f"api-client:{client.id}", client=client.name, status=stored.status)
             return stored.status, json.loads(stored.response)
         try:
             with write_lock():

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "api_changes_read": _l("Permintaan perubahan data dibaca sistem kantor"),
     "api_changes_exported": _l("Permintaan perubahan data diekspor sistem kantor"),
     "api_call_refused": _l("Panggilan API ditolak"),
+    "api_write_replayed": _l("Panggilan API diulang: jawaban pertama dikirim lagi"),
     "sign_in": _l("Masuk ke akun"),
     "sign_in_failed": _l("Percobaan masuk gagal"),
     "sign_in_refused": _l("Percobaan masuk saat akun dikunci"),
