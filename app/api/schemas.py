@@ -4,7 +4,7 @@ from ENDPOINTS, so the document cannot drift from what the code accepts."""
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.rules.queue import BED_CLASSES, MAX_BEDS
 
@@ -13,6 +13,19 @@ Digits16 = Annotated[str, Field(pattern=r"^[0-9]{16}$", examples=["3201010101800
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value):
+        """No NUL and no lone surrogate in any text: neither can be stored (PostgreSQL refuses both)."""
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("text contains a NUL character")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text is not valid Unicode") from None
+        return value
 
 
 class ParticipantIn(Strict):
@@ -64,7 +77,7 @@ class BedCount(Strict):
 class FacilityIn(Strict):
     """Facility data pushed by the office: its phone number and its bed counts per class."""
 
-    code: Annotated[str, Field(min_length=1, max_length=20)]
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,20}$", examples=["DEMO-RS-3201"])]
     phone: Annotated[str, Field(pattern=r"^(\+?[0-9 ()-]{6,30})?$")] | None = None
     beds: Annotated[list[BedCount], Field(max_length=len(BED_CLASSES))] = []
 

@@ -355,3 +355,12 @@ def test_one_family_sent_by_several_callers_at_once_is_stored_once(app, demo_tok
         family = Family.get(Family.kk_number == kk)
         assert sorted(p.relationship for p in family.members) == ["anak", "kepala"]
         assert IdempotentWrite.select().where(IdempotentWrite.key == key).count() == 1
+
+
+@pytest.mark.parametrize("text", ["Joko\x00Susilo", "Joko \udb94"])
+def test_text_that_cannot_be_stored_is_422_not_500(app, client, token, text):
+    """Found by the generated test on PostgreSQL: a NUL or a lone surrogate in any text field."""
+    raw = json.dumps(new_participant(name=text)).encode()
+    assert_problem(client.post("/api/v1/participants", data=raw, headers=auth(token)), 422, "invalid-body")
+    assert_problem(client.post("/api/v1/facilities", data=json.dumps({"code": "A\x00"}).encode(),
+                               headers=auth(token)), 422, "invalid-body")
