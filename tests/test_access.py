@@ -38,6 +38,7 @@ from app.models import (
     ROLES,
     Allocation,
     Announcement,
+    ApiClient,
     Article,
     AutoDebit,
     Booking,
@@ -243,6 +244,7 @@ def build_world():
         faskes_user=User.get(User.username == "faskes").id,
         budi_case=budi_case.id, dewi_case=dewi_case.id,
         addition=MemberAddition.select().where(MemberAddition.status == "menunggu").first().id,
+        api_client=ApiClient.get(ApiClient.name == "demo").id,
     )
 
 
@@ -327,6 +329,7 @@ def own_id(world, name, role):
         "kiosk_id": world.kiosk,
         "consent_id": world.waiting_consent if role == "fasilitator" else world.budi_consent,
         "data_request_id": world.budi_data_request,
+        "client_id": world.api_client,
     }
     if name not in ids:
         pytest.fail(f"no id known for <{name}>: add one to own_id() in tests/test_access.py")
@@ -489,8 +492,10 @@ def bad_token_variants(payload, foreign):
 def test_the_route_lists_are_not_empty():
     assert len(POST_RULES) >= 25 and len(RESTRICTED) >= 40 and len(ID_RULES) >= 10
     assert len(OFFICER_RULES) >= 4 and len(TOKEN_RULES) >= 5
-    assert [r.rule for r in RULES if "POST" in r.methods and r.rule.startswith(API_PREFIX)] == [
-        "/api/v1/payments/callback", "/api/v1/sms/delivery-report"]
+    # under /api/v1 the caller proves itself by a signature (callback, SMS gateway) or a bearer token
+    assert sorted(r.rule for r in RULES if "POST" in r.methods and r.rule.startswith(API_PREFIX)) == [
+        "/api/v1/facilities", "/api/v1/participants", "/api/v1/payments", "/api/v1/payments/callback",
+        "/api/v1/sms/delivery-report", "/api/v1/sms/masuk"]
 
 
 @pytest.mark.parametrize("rule", POST_RULES, ids=rule_id)
@@ -575,7 +580,9 @@ ACCESS_POLICY = {
                      "registration.start", "registration.resume", "registration.family", "registration.members",
                      "registration.members_add", "registration.members_remove", "registration.members_done",
                      "registration.facility", "registration.check", "registration.done",
-                     "api.payment_callback", "content.articles", "content.article", "content.article_image",
+                     "api.payment_callback", "api.sms_inbound", "api.upsert_participant", "api.push_payment",
+                     "api.update_facility", "api.list_changes", "api.export_changes", "api.openapi",
+                     "api.reference", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
                      "content.page_history", "content.page_compare", "content.search",
                      "accounts.activate", "accounts.choose_password", "api.sms_delivery_report",
@@ -610,7 +617,8 @@ ACCESS_POLICY = {
     "accounts.issue_code": ("fasilitator", *OFFICER_ROLES),
     **dict.fromkeys(("admin.add_rate_version", "admin.users", "admin.new_user", "admin.edit_user",
                      "admin.user_code", "admin.editors", "admin.add_denda_version", "admin.kiosks_page",
-                     "admin.install_kiosk", "admin.revoke_kiosk"), ("admin",)),
+                     "admin.install_kiosk", "admin.revoke_kiosk", "admin.api_clients", "admin.revoke_api_client"),
+                    ("admin",)),
     # editors: officers (petugas_bpjs) an admin gave the editor right; other officers get 403 inside
     **dict.fromkeys(("content.desk", "content.new_article", "content.edit_article", "content.withdraw",
                      "content.new_announcement", "content.stop_announcement", "content.edit_page"),
@@ -1016,6 +1024,9 @@ def test_static_errors_redirects_and_api_answers_carry_the_security_headers(app,
         (stranger, "GET", "/beranda", 302),
         (stranger, "GET", "/healthz", 200),
         (stranger, "POST", "/api/v1/payments/callback", 401),
+        (stranger, "POST", "/api/v1/participants", 401),
+        (stranger, "GET", "/api/v1/changes", 401),
+        (stranger, "POST", "/api/v1/sms/masuk", 401),
         (budi, "GET", "/petugas/antrean-kerja", 403),
         (budi, "GET", "/", 302),
         (budi, "GET", f"/antrean/{world.dewi_booking}", 404),

@@ -15,7 +15,7 @@ from app.core.db import db
 from app.models import MODELS, ROLES
 from tests.helpers import page, signed_in_client
 
-SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*|<\w+:\w+>)$")
+SEGMENT = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*(\.json)?|<\w+:\w+>)$")  # openapi.json: the name tools expect
 
 
 def routes(app):

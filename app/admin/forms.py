@@ -3,12 +3,12 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core.forms import REQUIRED, USERNAME
 from app.core.labels import ROLE_LABELS
-from app.models import STAFF_ROLES, Facility, Region
+from app.models import SCOPES, STAFF_ROLES, Facility, Region
 
 _SPLIT = re.compile(r"[\s,;]+")
 MAX_DISTRICTS = 20
@@ -73,3 +73,15 @@ class KioskForm(FlaskForm):
         self.found = Facility.get_or_none(Facility.code == field.data.strip().upper())
         if self.found is None:
             raise ValidationError(_l("Tidak ada faskes dengan kode ini."))
+class ApiClientForm(FlaskForm):
+    """A new client of the office API (klien API): a name and the scopes its token may use."""
+
+    name = StringField(_l("Nama klien"), validators=[DataRequired(REQUIRED), Length(max=60, message=_l(
+        "Terlalu panjang (maksimal 60 karakter)."))])
+    scopes = SelectMultipleField(_l("Izin (scope)"), choices=[SelectChoice(s, s) for s in SCOPES],
+                                 validators=[DataRequired(_l("Pilih paling sedikit satu izin."))])
+
+    def validate_name(self, field):
+        field.data = " ".join((field.data or "").split())
+        if not re.fullmatch(r"[A-Za-z0-9 ._-]{2,60}", field.data):
+            raise ValidationError(_l("2–60 huruf, angka, spasi, titik, garis bawah atau tanda hubung."))

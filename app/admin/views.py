@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from app.accounts import service as access
 from app.admin import bp
 from app.admin import service as staff
-from app.admin.forms import KioskForm, StaffForm, district_codes
+from app.admin.forms import ApiClientForm, KioskForm, StaffForm, district_codes
+from app.api import service as api
 from app.content import service as content
 from app.core import clock
 from app.core.audit import audit
@@ -16,7 +17,7 @@ from app.core.db import parse_id
 from app.core.formatting import date_id
 from app.core.rendering import render
 from app.kiosk import service as kiosks
-from app.models import DendaVersion, Kiosk, RateVersion, User
+from app.models import ApiClient, DendaVersion, Kiosk, RateVersion, User
 from app.tariffs import service as tariffs
 from app.tariffs.forms import DendaVersionForm, RateVersionForm
 
@@ -176,3 +177,28 @@ def revoke_kiosk(kiosk_id):
         abort(404)
     flash(_("Kios dicabut."), "ok")
     return redirect(url_for(".kiosks_page"), 303)
+
+
+# --- clients of the office API (klien API) -------------------------------------------------------
+
+@bp.route("/klien-api", methods=["GET", "POST"])
+@roles("admin")
+def api_clients():
+    """The office systems that may call /api/v1: add one (its token is shown once) or revoke one."""
+    form = ApiClientForm()
+    if form.validate_on_submit():
+        client, token = api.create_client(acting_user(), form.name.data, form.scopes.data)
+        if client is not None:
+            return render("admin/api_client_token.html", client=client, token=token)
+        form.name.errors.append(_("Nama ini sudah dipakai klien lain."))
+    return render("admin/api_clients.html", form=form, clients=list(ApiClient.listed().limit(200)))
+
+
+@bp.post("/klien-api/<int:client_id>/cabut")
+@roles("admin")
+def revoke_api_client(client_id):
+    """Revoke a client's token for good (a revoked client is kept in the list)."""
+    if not api.revoke_client(acting_user(), client_id):
+        abort(404)
+    flash(_("Token klien dicabut: panggilan dengan token itu sekarang ditolak."), "ok")
+    return redirect(url_for("admin.api_clients"), 303)

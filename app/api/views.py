@@ -6,9 +6,10 @@ documents the contract for the channels.
 """
 from flask import current_app, jsonify, request
 from peewee import DatabaseError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
-from app.api import bp
+from app.api import bp, office
+from app.api.problems import problem_response
 from app.contributions import payments as contributions
 from app.core.auth import public
 from app.core.extensions import csrf, limiter
@@ -35,23 +36,9 @@ def _refuse(code, channel, reference="", detail=""):
     return _json({"error": code, "message": f"{message}: {detail}" if detail else message}, status)
 
 
-def _raw_body():
-    """The raw body (at most 16 KB), or None when it is larger. Read with our own bound: for a
-    chunked body (no Content-Length) the server hands over the bare stream, which nothing limits."""
-    limit = contributions.MAX_BODY_BYTES
-    if (request.content_length or 0) > limit:
-        return None
-    chunks, size = [], 0
-    try:
-        while size <= limit:
-            chunk = request.stream.read(limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except RequestEntityTooLarge:
-        return None
-    return None if size > limit else b"".join(chunks)
+def _raw_body(limit=contributions.MAX_BODY_BYTES):
+    """The raw body (at most 16 KB), or None when it is larger (app/api/office.read_body)."""
+    return office.read_body(limit)
 
 
 @bp.post("/payments/callback")
@@ -100,7 +87,10 @@ def payment_callback():
 
 @bp.errorhandler(HTTPException)
 def _http_error(error):
-    """Errors under /api/v1 (e.g. 429 from the limiter) answer in JSON too."""
+    """Errors under /api/v1 (e.g. 429 from the limiter) answer in JSON too: problem+json for the
+    office API, the callback's own shape for the payment channels."""
+    if request.endpoint != "api.payment_callback":
+        return office.http_problem(error)
     return _json({"error": f"http_{error.code}", "message": error.description or error.name}, error.code or 500)
 
 
@@ -109,6 +99,8 @@ def _unexpected(error):
     if isinstance(error, HTTPException):
         return _http_error(error)
     current_app.logger.exception("unhandled API error")
+    if request.endpoint != "api.payment_callback":
+        return problem_response("internal_error")
     return _json({"error": "internal_error", "message": "Terjadi gangguan / internal error"}, 500)
 
 

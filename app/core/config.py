@@ -28,16 +28,21 @@ DEMO_PAYMENT_CHANNEL = "demo"
 DEMO_PAYMENT_SECRET = "jkn-lite-demo-callback-secret"
 
 
-def _payment_channel_secrets():
-    """PAYMENT_CHANNEL_SECRETS from the environment: a JSON object {"channel": "secret", …}."""
-    raw = os.environ.get("PAYMENT_CHANNEL_SECRETS", "").strip()
+DEMO_SMS_GATEWAY = "demo"
+DEMO_SMS_SECRET = "jkn-lite-demo-sms-secret"
+
+
+def _payment_channel_secrets(name="PAYMENT_CHANNEL_SECRETS"):
+    """PAYMENT_CHANNEL_SECRETS (or SMS_GATEWAY_SECRETS) from the environment: a JSON object
+    {"channel": "secret", …}."""
+    raw = os.environ.get(name, "").strip()
     try:
         secrets_by_channel = json.loads(raw) if raw else {}
     except ValueError:
         secrets_by_channel = None
     if not isinstance(secrets_by_channel, dict) or not all(
             isinstance(k, str) and isinstance(v, str) and v for k, v in secrets_by_channel.items()):
-        raise ValueError('PAYMENT_CHANNEL_SECRETS must be a JSON object {"channel": "secret", ...}')
+        raise ValueError(f'{name} must be a JSON object {{"channel": "secret", ...}}')
     return secrets_by_channel
 # --- end of payment callbacks --------------------------------------------------------------------
 
@@ -70,6 +75,11 @@ class Config:
     VA_ISSUER = os.environ.get("VA_ISSUER", "app.contributions.va:LocalVaIssuer")
     #: payment channel → HMAC secret of its callbacks (JSON in the environment variable of that name)
     PAYMENT_CHANNEL_SECRETS = _payment_channel_secrets()
+    #: SMS gateway → HMAC secret of its inbound webhook (JSON, like PAYMENT_CHANNEL_SECRETS)
+    SMS_GATEWAY_SECRETS = _payment_channel_secrets("SMS_GATEWAY_SECRETS")
+    SMS_RATE_LIMIT = _env_int("SMS_RATE_LIMIT", 10)  # inbound messages per number per hour
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")  # per API client
+    API_MAX_BODY_BYTES = 512 * 1024
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
@@ -100,6 +110,7 @@ class DevConfig(Config):
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = False
     PAYMENT_CHANNEL_SECRETS = {DEMO_PAYMENT_CHANNEL: DEMO_PAYMENT_SECRET, **Config.PAYMENT_CHANNEL_SECRETS}
+    SMS_GATEWAY_SECRETS = {DEMO_SMS_GATEWAY: DEMO_SMS_SECRET, **Config.SMS_GATEWAY_SECRETS}
 
 
 class TestConfig(Config):
@@ -115,6 +126,7 @@ class TestConfig(Config):
     SMS_GATEWAY = "console"
     TASKS_ENQUEUE = False  # tests run the jobs themselves (or huey's immediate mode)
     SMS_WEBHOOK_SECRET = "test-sms-webhook-secret"
+    SMS_GATEWAY_SECRETS = {DEMO_SMS_GATEWAY: DEMO_SMS_SECRET}
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "test": TestConfig}

@@ -30,7 +30,7 @@ from app.rules.facilities import search_key
 
 PASSWORD = "demo1234"
 #: areas with a demo.py, seeded in this order after the families, facilities and accounts above
-DEMO_AREAS = ("registration", "officer", "health", "inbox", "cases", "content", "assist")
+DEMO_AREAS = ("registration", "officer", "health", "inbox", "cases", "content", "assist", "api")
 REFERRAL_DAYS = 90  # a referral to a hospital is valid 90 days (SPEC §3)
 
 FACILITIES = (

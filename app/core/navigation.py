@@ -51,6 +51,7 @@ MENU = (
     (_l("Penyuntingan"), "content.desk", EDITORS),
     (_l("Hak penyunting"), "admin.editors", ("admin",)),
     (_l("Dasbor layanan"), "cases.dashboard", EVERYONE),
+    (_l("Klien API"), "admin.api_clients", ADMIN),
     (_l("Cari wilayah"), "regions.picker", EVERYONE),
 )
 

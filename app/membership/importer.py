@@ -329,8 +329,10 @@ class _ParticipantImport:
         → (outcome: "created" / "updated" / "unchanged", what happened to the family: None /
         "created" / "updated"), counted by the caller only once the row's transaction succeeded.
         """
-        family = Family.get_or_none(Family.kk_number == row.kk_number)
+        # The person first: once a concurrent writer's participant is visible, so is its family
+        # (read committed), so a NIK arriving twice at once never looks like "another KK's".
         person = Participant.by_nik(row.nik)
+        family = Family.get_or_none(Family.kk_number == row.kk_number)
         if person is not None and (family is None or person.family_id != family.id):
             raise _Refused("duplicate", "NIK terdaftar di KK lain")
         if row.card_number:

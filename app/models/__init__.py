@@ -13,6 +13,7 @@ from app.models.accounts import (  # noqa: F401
     StaffDistrict,
     User,
 )
+from app.models.api import SCOPES, ApiClient, IdempotentWrite, SmsLog  # noqa: F401
 from app.models.assist import Consent, DataRequest, Kiosk  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
 from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot  # noqa: F401
@@ -46,4 +47,5 @@ MODELS = (
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry, Consent, Kiosk, DataRequest,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
     Case, CaseEvent, CasePause, CaseStatSnapshot, MemberAddition,
+    ApiClient, IdempotentWrite, SmsLog,
 )

@@ -188,6 +188,12 @@ class Participant(BaseModel):
         return cls.get_or_none(cls.card_number == card_number)
 
     @classmethod
+    def by_verified_phone(cls, phone):
+        """The one participant who verified this phone number, or None (none, or more than one)."""
+        found = list(cls.select().where((cls.phone == phone) & (cls.phone_verified == phone)).limit(2))
+        return found[0] if len(found) == 1 else None
+
+    @classmethod
     def new_card_number(cls):
         """A fresh 13-digit card number (noka): "0002" and 9 random digits not yet in use."""
         while True:

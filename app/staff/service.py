@@ -116,13 +116,14 @@ def reports_beds(facility):
 
 
 def update_beds(user, facility, counts):
-    """counts: {bed_class: (available, total)}, already checked (0 ≤ available ≤ total)."""
+    """counts: {bed_class: (available, total)}, already checked (0 ≤ available ≤ total). `user` is
+    None for the office API (which audits its own call)."""
     with write_lock():
         rows = {b.bed_class: b for b in BedAvailability.select().where(BedAvailability.facility == facility)}
         now = clock.now()
         for bed_class, (available, total) in counts.items():
             row = rows.get(bed_class) or BedAvailability(facility=facility, bed_class=bed_class)
-            row.available, row.total, row.updated_at, row.updated_by = available, total, now, user.id
+            row.available, row.total, row.updated_at, row.updated_by = available, total, now, user and user.id
             try:
                 with db.atomic():
                     row.save()
