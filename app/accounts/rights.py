@@ -5,6 +5,7 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.db import write_lock
 from app.models import AuditLog, Booking, ChangeRequest, Consent, DataRequest, Participant, Payment
+from app.rules import identity
 
 #: optional data a resident may ask to delete, and how to blank it
 DELETABLE = {"hapus_telepon": "phone"}
@@ -17,7 +18,7 @@ def _iso(value):
 def everything(user, trail_limit=200):
     """What JKN Lite holds about the account's family, as plain data (dates as ISO text).
 
-    The NIK is masked: the full number is never shown on a screen or in a file a shared printer
+    The NIK and KK numbers are masked: a full number is never shown on a screen or in a file a shared printer
     or a kiosk may keep (the resident has it on their KTP)."""
     me = user.participant
     family = me.family
@@ -27,7 +28,7 @@ def everything(user, trail_limit=200):
         "dibuat_pada": clock.now().isoformat(timespec="seconds"),
         "akun": {"dibuat": _iso(user.created_at), "terakhir_masuk": _iso(user.last_login_at),
                  "pin_diatur": bool(user.pin_hash)},
-        "keluarga": {"nomor_kk": family.kk_number, "segmen": family.segment, "kelas": family.care_class,
+        "keluarga": {"nomor_kk": identity.mask_kk(family.kk_number), "segmen": family.segment, "kelas": family.care_class,
                      "alamat": family.address, "kecamatan": family.district_code,
                      "faskes_pertama": family.fktp.name if family.fktp_id else None,
                      "nomor_va": family.va_number, "terdaftar": _iso(family.registered_on)},

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import IntegrityError
 
 from app.api.problems import ApiProblem
-from app.contributions import payments as ledger
+from app.contributions import payments
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, is_sqlite, write_lock
@@ -158,10 +158,10 @@ def _lock_family(kk_number):
 def push_payment(client, data):
     """PaymentIn → (200/202, PaymentOut dict): the ledger path of the payment callback."""
     try:
-        paid_at = ledger._paid_at(data["paid_at"])
-    except ledger.CallbackError:
-        raise ApiProblem("refused", ledger.ERRORS["invalid_paid_at"][1]) from None
-    outcome = ledger.apply_payment(data["va_number"], data["amount"], f"api-{client.id}",
+        paid_at = payments._paid_at(data["paid_at"])
+    except payments.CallbackError:
+        raise ApiProblem("refused", payments.ERRORS["invalid_paid_at"][1]) from None
+    outcome = payments.apply_payment(data["va_number"], data["amount"], f"api-{client.id}",
                                    data["reference"], paid_at)
     audit(None, "api_payment_pushed", f"payment:{outcome.payment.id}", client=client.name,
           status=outcome.status, amount=data["amount"])

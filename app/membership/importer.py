@@ -361,8 +361,11 @@ class _ParticipantImport:
                                  registered_on=row.cover_start or self.today)  # on the card since then
             person.nik = row.nik
             person.save()
+            ledger.store(family, self.today)  # the same transaction: every caller (CSV, API) keeps it
             return "created", family_event
         changed = self.update_participant(person, family, row) or family_event is not None
+        if changed:
+            ledger.store(family, self.today)
         return "updated" if changed else "unchanged", family_event
 
     def create_family(self, row):
@@ -447,8 +450,6 @@ class _ParticipantImport:
                 self.check_within_file(row)
                 with write_lock():
                     outcome, family_event = self.apply(row)
-                    if outcome != "unchanged":
-                        ledger.store(Family.get(Family.kk_number == row.kk_number), self.today)
             except _Refused as refused:
                 self.report.add(line, refused.outcome, refused.reason)
             except IntegrityError:  # a concurrent writer got there first: only this row is undone

@@ -352,12 +352,8 @@ def _summary(data, today):
         "head": next((m for m in members if m["relationship"] == "kepala"), None),
         "total": total,
         "rates_from": contributions.rate_table_on(contributions.month_of(today)).effective_from,
-        "kk_masked": _mask_kk(data.get("kk_number", "")),
+        "kk_masked": identity.mask_kk(data.get("kk_number", "")),
     }
-
-
-def _mask_kk(kk_number):
-    return kk_number[:4] + "********" + kk_number[-4:] if kk_number else ""
 
 
 @bp.route("/pendaftaran/<string:token>/periksa", methods=["GET", "POST"])

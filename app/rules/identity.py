@@ -79,8 +79,11 @@ def nik_mismatches(nik, birth_date, sex, today):
 
 
 def mask_nik(nik):
-    """3201********0001: enough to recognise one's own NIK, not enough to use it."""
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+    """3201********0001: enough to recognise one's own NIK (or KK number), not enough to use it."""
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if nik else ""
+
+
+mask_kk = mask_nik  # a KK number is 16 digits too, and as little a secret
 
 
 def check_card_number(card):
