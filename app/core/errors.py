@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.extensions import compress
@@ -18,6 +19,8 @@ MESSAGES = {
     413: (_l("Kiriman terlalu besar"), _l("Data atau berkas yang dikirim terlalu besar.")),
     429: (_l("Terlalu banyak percobaan"),
           _l("Terlalu banyak percobaan dari perangkat ini. Tunggu satu menit, lalu coba lagi.")),
+    503: (_l("Layanan sedang sibuk"),
+          _l("Layanan sedang sibuk atau dalam perawatan. Data Anda aman. Coba lagi beberapa menit lagi.")),
     500: (_l("Terjadi gangguan"),
           _l("Maaf, ada gangguan di sistem kami. Data Anda aman. Coba lagi beberapa saat lagi.")),
 }
@@ -66,5 +69,9 @@ def register_error_handlers(app):
     def _unexpected(error):
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, (OperationalError, InterfaceError)):  # the database is down or busy
+            current_app.logger.error("database unavailable: %s", type(error).__name__)
+            body, code = render_error(503)
+            return body, code, {"Retry-After": "30"}
         current_app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)
