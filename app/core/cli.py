@@ -76,7 +76,9 @@ def register_commands(app):
     """The shared commands, then each area's cli.py (which adds its commands and `flask import …`)."""
     from app import areas
 
-    for command in (migrate_command, import_group, seed_command):
+    from app.core.backup import backup_command, restore_command
+
+    for command in (migrate_command, import_group, seed_command, backup_command, restore_command):
         app.cli.add_command(command)
     for area in areas():
         if importlib.util.find_spec(f"app.{area}.cli"):
