@@ -77,8 +77,10 @@ def register_commands(app):
     from app import areas
 
     from app.core.backup import backup_command, restore_command
+    from app.core.rotation import rotate_command
 
-    for command in (migrate_command, import_group, seed_command, backup_command, restore_command):
+    for command in (migrate_command, import_group, seed_command, backup_command, restore_command,
+                    rotate_command):
         app.cli.add_command(command)
     for area in areas():
         if importlib.util.find_spec(f"app.{area}.cli"):

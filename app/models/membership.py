@@ -121,6 +121,7 @@ class Family(BaseModel):
             None if ignore_reason else self.inactive_reason, aktif_since=False)
 
 
+@security.encrypted_field("nik_encrypted", "nik", index="nik_index")
 class Participant(BaseModel):
     """Peserta. The NIK is stored only encrypted, and found through its keyed blind index."""
 
@@ -158,7 +159,7 @@ class Participant(BaseModel):
 
     @classmethod
     def by_nik(cls, nik):
-        return cls.get_or_none(cls.nik_index == security.blind_index(nik, "nik"))
+        return cls.get_or_none(cls.nik_index.in_(security.blind_indexes(nik, "nik")))
 
     @classmethod
     def by_card(cls, card_number):
