@@ -1,11 +1,10 @@
 """The sign-in and change-password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, USERNAME
+from app.core.forms import Form, IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, USERNAME
 from app.rules import identity, passwords
 
 SIGN_IN_FAILED = _l(
@@ -14,7 +13,7 @@ SIGN_IN_FAILED = _l(
 )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     identifier = StringField(
         _l("Nomor kartu JKN, NIK, atau nama pengguna petugas"),
         validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40 karakter)."))],
@@ -40,7 +39,7 @@ class SignInForm(FlaskForm):
                 raise ValidationError(IDENTIFIER_ERRORS[error.code]) from None
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(

@@ -7,10 +7,10 @@ then applied like a callback), or mark it refunded with a note. Both are audited
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from app.core.forms import Form
 from app.contributions import payments as contributions
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
@@ -46,7 +46,7 @@ DECISION_ERRORS = {
 }
 
 
-class PaymentDecisionForm(FlaskForm):
+class PaymentDecisionForm(Form):
     """One form, two buttons (name="decision"): "assign" needs the number, "refund" the note."""
 
     number = StringField(_l("Nomor VA atau nomor KK keluarga"), validators=[

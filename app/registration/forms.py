@@ -6,12 +6,11 @@ another province) come from app/registration.py and are worded here too.
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, normalize_phone, parse_date
+from app.core.forms import Form, IDENTIFIER_ERRORS, PASSWORD_ERRORS, REQUIRED, normalize_phone, parse_date
 from app.core.labels import RELATIONSHIP_LABELS, SEGMENT_LABELS, SEX_LABELS
 from app.registration import service as registration
 from app.rules import identity, passwords
@@ -76,11 +75,11 @@ def add_error(field, message):
     field.errors = list(field.errors) + [message]
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """Only the CSRF token: the start button."""
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(Form):
     code = StringField(_l("Kode pendaftaran"), validators=_required(30))
     kk_number = StringField(_l("Nomor KK"), validators=_required(30))
 
@@ -90,7 +89,7 @@ class ResumeForm(FlaskForm):
                 _l("Kode pendaftaran terdiri dari %(n)d angka.", n=registration.TOKEN_DIGITS))
 
 
-class FamilyForm(FlaskForm):
+class FamilyForm(Form):
     kk_number = StringField(_l("Nomor Kartu Keluarga (KK)"), validators=_required(30))
     address = StringField(_l("Alamat (jalan, RT/RW, desa)"),
                           validators=[Optional(), Length(max=200, message=TOO_LONG)])
@@ -109,7 +108,7 @@ class FamilyForm(FlaskForm):
             raise ValidationError(_l("Nomor HP tidak sah. Contoh: 081234567890."))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """One member: NIK, name, sex, birth date, relationship."""
 
     nik = StringField(_l("NIK"), validators=_required(30))
@@ -173,7 +172,7 @@ class AddMemberForm(MemberForm):
         _l("Saya mengerti: jaminan bayi berlaku setelah terdaftar dan iurannya dibayar."))
 
 
-class FacilityForm(FlaskForm):
+class FacilityForm(Form):
     fktp = SelectField(_l("Faskes tingkat pertama (FKTP)"), validate_choice=False,
                        validators=[DataRequired(CHOOSE)])
     segment = SelectField(_l("Jenis peserta"), validate_choice=False,
@@ -200,7 +199,7 @@ class FacilityForm(FlaskForm):
             raise ValidationError(MESSAGES[problem])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The last step: the head's password, and that the answers are true."""
 
     password = PasswordField(_l("Kata sandi untuk masuk"), validators=[DataRequired(REQUIRED)])
@@ -221,7 +220,7 @@ class ConfirmForm(FlaskForm):
             raise ValidationError(PASSWORD_ERRORS[problems[0]])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The officer's one decision: approve, or reject with a reason."""
 
     decision = SelectField(_l("Keputusan"), validate_choice=False, choices=[
