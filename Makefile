@@ -11,7 +11,7 @@ export FLASK_APP := wsgi:app
 export APP_ENV ?= development
 export TEST_DATABASE_URL
 
-.PHONY: run test bench setup setup-dev translations messages htmx db clean
+.PHONY: run test bench fuzz setup setup-dev translations messages htmx db clean
 
 run: setup db
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
@@ -28,6 +28,10 @@ test: setup-dev
 
 bench: setup-dev
 	$(PY) scripts/bench_pages.py
+
+# The form fuzzer's long mode (≥ 10,000 hostile submissions, every role); prints its counts.
+fuzz: setup-dev
+	FUZZ=long $(PY) -m pytest -q -p no:cacheprovider --db=sqlite tests/test_fuzz.py
 
 setup: $(VENV)/.installed htmx translations
 
