@@ -11,7 +11,7 @@ export FLASK_APP := wsgi:app
 export APP_ENV ?= development
 export TEST_DATABASE_URL
 
-.PHONY: run test bench setup setup-dev translations messages htmx db clean
+.PHONY: run test bench fuzz setup setup-dev translations messages htmx db clean
 
 # The web server and one task worker (reminders, SMS, daily jobs); Ctrl-C stops both.
 run: setup db
@@ -32,6 +32,10 @@ BENCH_ARGS ?=
 bench: setup-dev
 	$(PY) scripts/bench_pages.py --requests 30
 	$(PY) scripts/bench_http.py $(BENCH_ARGS)
+
+# The form fuzzer's long mode (≥ 10,000 hostile submissions, every role); prints its counts.
+fuzz: setup-dev
+	FUZZ=long $(PY) -m pytest -q -p no:cacheprovider --db=sqlite tests/test_fuzz.py
 
 setup: $(VENV)/.installed htmx translations
 

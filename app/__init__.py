@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.core import assets, auth, db, formatting, headers, navigation, security
+from app.core import assets, auth, db, formatting, headers, logs, navigation, security
 from app.core.config import SECRET_NAMES, config_from_env, dev_secrets
 from app.core.errors import register_error_handlers
 from app.core.extensions import (
@@ -31,6 +31,7 @@ def create_app(config=None):
     app.url_map.converters["int"] = DatabaseId
 
     db.init_app(app)
+    logs.init_app(app)  # first: its after_request hook runs last, when the status is final
     security.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

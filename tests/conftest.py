@@ -169,3 +169,13 @@ def audit_mark(app):
     may come again on SQLite, and the append-only log still names them."""
     with app.app_context(), db.connection_context():
         return AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzzer's figures (tests/test_fuzz.py), when it ran."""
+    from tests.test_fuzz import COUNTS
+
+    if COUNTS["submissions"]:
+        by_class = ", ".join(f"{name} {COUNTS[name]}" for name in sorted(COUNTS) if name.endswith("xx"))
+        terminalreporter.write_line(f"fuzz: {COUNTS['submissions']} hostile submissions ({by_class}); "
+                                    f"5xx: {COUNTS['5xx']}")

@@ -1,11 +1,18 @@
 """The sign-in and change-password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import IDENTIFIER_ERRORS, PASSWORD_ERRORS, PIN_ERRORS, REQUIRED, USERNAME, parse_date
+from app.core.forms import (
+    IDENTIFIER_ERRORS,
+    PASSWORD_ERRORS,
+    PIN_ERRORS,
+    REQUIRED,
+    USERNAME,
+    Form,
+    parse_date,
+)
 from app.rules import identity, passwords, pins
 
 SIGN_IN_FAILED = _l(
@@ -14,7 +21,7 @@ SIGN_IN_FAILED = _l(
 )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     identifier = StringField(
         _l("Nomor kartu JKN, NIK, atau nama pengguna petugas"),
         validators=[DataRequired(REQUIRED), Length(max=40, message=_l("Terlalu panjang (maksimal 40 karakter)."))],
@@ -40,7 +47,7 @@ class SignInForm(FlaskForm):
                 raise ValidationError(IDENTIFIER_ERRORS[error.code]) from None
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(
@@ -64,7 +71,7 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(PASSWORD_ERRORS[problems[0]])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """Aktivasi / lupa kata sandi, step 1: who you are and the one-time code an officer gave you."""
 
     identifier = StringField(
@@ -89,7 +96,7 @@ class CodeForm(FlaskForm):
             raise ValidationError(_l("Kode terdiri dari 8 angka."))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Step 2: the new password, checked against the person's own data and the blocklist."""
 
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(REQUIRED)])
@@ -111,7 +118,7 @@ class NewPasswordForm(FlaskForm):
             raise ValidationError(PASSWORD_ERRORS[problems[0]])
 
 
-class IssueCodeForm(FlaskForm):
+class IssueCodeForm(Form):
     """The identity check before a code: the number and the date of birth on the KTP."""
 
     number = StringField(_l("Nomor kartu JKN atau NIK peserta"),
@@ -131,7 +138,7 @@ class IssueCodeForm(FlaskForm):
             raise ValidationError(_l("Tulis tanggal lahir seperti 17-08-1985."))
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """Set or change the PIN (kiosk and facilitator consent only): the password first."""
 
     current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(REQUIRED)])

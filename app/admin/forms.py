@@ -2,11 +2,10 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.core.forms import REQUIRED, USERNAME
+from app.core.forms import REQUIRED, USERNAME, Form
 from app.core.labels import ROLE_LABELS
 from app.models import SCOPES, STAFF_ROLES, Facility, Region
 
@@ -19,7 +18,7 @@ def district_codes(text):
     return list(dict.fromkeys(code for code in _SPLIT.split(text or "") if code))
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     username = StringField(_l("Nama pengguna"), validators=[Optional(), Length(max=40, message=_l(
         "Terlalu panjang (maksimal 40 karakter)."))])
     role = SelectField(_l("Peran"), validate_choice=False,
@@ -62,7 +61,7 @@ class StaffForm(FlaskForm):
             raise ValidationError(_l("Bukan kode kecamatan: %(codes)s", codes=", ".join(unknown[:3])))
 
 
-class KioskForm(FlaskForm):
+class KioskForm(Form):
     """A terminal of a facility to register as a kiosk."""
 
     facility = StringField(_l("Kode faskes"), validators=[DataRequired(REQUIRED), Length(max=20)])
@@ -73,7 +72,7 @@ class KioskForm(FlaskForm):
         self.found = Facility.get_or_none(Facility.code == field.data.strip().upper())
         if self.found is None:
             raise ValidationError(_l("Tidak ada faskes dengan kode ini."))
-class ApiClientForm(FlaskForm):
+class ApiClientForm(Form):
     """A new client of the office API (klien API): a name and the scopes its token may use."""
 
     name = StringField(_l("Nama klien"), validators=[DataRequired(REQUIRED), Length(max=60, message=_l(

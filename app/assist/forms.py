@@ -1,10 +1,9 @@
 """The consent forms: the resident's number, date of birth and PIN, or a code sent to their phone."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.core.forms import IDENTIFIER_ERRORS, NO_AUTOFILL, REQUIRED, ResidentPinForm
+from app.core.forms import IDENTIFIER_ERRORS, NO_AUTOFILL, REQUIRED, Form, ResidentPinForm
 from app.core.labels import ASSIST_SCOPE_LABELS
 from app.rules.identity import is_digits, normalize_number
 
@@ -25,7 +24,7 @@ class ConsentPinForm(ResidentPinForm):
         self.scope.choices = [(scope, ASSIST_SCOPE_LABELS[scope]) for scope in scopes]
 
 
-class ConsentCodeRequestForm(FlaskForm):
+class ConsentCodeRequestForm(Form):
     number = StringField(_l("Nomor kartu JKN atau NIK"), render_kw=NO_AUTOFILL,
                          validators=[DataRequired(REQUIRED), Length(max=30, message=_l("Terlalu panjang."))])
     scope = _scope_field()
@@ -40,6 +39,6 @@ class ConsentCodeRequestForm(FlaskForm):
             raise ValidationError(IDENTIFIER_ERRORS["bad_number"])
 
 
-class ConsentCodeForm(FlaskForm):
+class ConsentCodeForm(Form):
     code = StringField(_l("Kode di HP peserta (6 angka)"), render_kw=NO_AUTOFILL,
                        validators=[DataRequired(REQUIRED), Length(max=12, message=_l("Kode terdiri dari 6 angka."))])

@@ -4,7 +4,6 @@ import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, ValidationError
 from app.cases.service import MAX_CLAIM, NOTE_MAX, TEXT_MAX
 from app.core import uploads
 from app.core.formatting import rupiah
+from app.core.forms import Form
 from app.core.labels import CASE_CATEGORY_LABELS, CASE_KIND_LABELS
 from app.rules import sla
 
@@ -46,7 +46,7 @@ def _too_long(field, limit):
                                  n=limit, len=len(field.data)))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Kirim pengaduan, pertanyaan, konsultasi atau klaim. Choices for `member` and `facility` are
     set by the view; what is posted is checked against them."""
 
@@ -126,7 +126,7 @@ class CaseForm(FlaskForm):
     validate_photo_3 = _photo
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     text = TextAreaField(_l("Informasi yang diminta petugas"), filters=[clean_text],
                          validators=[DataRequired(_l("Tulis informasi yang diminta."))])
 
@@ -134,7 +134,7 @@ class ReplyForm(FlaskForm):
         _too_long(field, NOTE_MAX)
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     rating = RadioField(_l("Seberapa puas Anda dengan jawabannya? (1 = sangat tidak puas, 5 = sangat puas)"),
                         validate_choice=False, choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
                         validators=[DataRequired(_l("Pilih nilai 1 sampai 5."))])
@@ -144,7 +144,7 @@ class RatingForm(FlaskForm):
             raise ValidationError(_l("Pilih nilai 1 sampai 5."))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     text = TextAreaField(_l("Mengapa dibuka kembali?"), filters=[clean_text],
                          validators=[DataRequired(_l("Tulis mengapa masalahnya belum selesai."))])
 
@@ -152,7 +152,7 @@ class ReopenForm(FlaskForm):
         _too_long(field, NOTE_MAX)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """The officer's step: the action (choices set by the view), a note (or a ready answer), an amount."""
 
     action = SelectField(_l("Tindakan"), validate_choice=False, validators=[DataRequired(_l("Pilih tindakan."))])
@@ -164,5 +164,5 @@ class ActionForm(FlaskForm):
         _too_long(field, NOTE_MAX)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     officer = SelectField(_l("Tugaskan ke"), validate_choice=False, validators=[DataRequired(_l("Pilih petugas."))])

@@ -7,13 +7,12 @@ import re
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock, uploads
-from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, UPLOAD_ERRORS, normalize_phone, parse_date  # noqa: F401
+from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, UPLOAD_ERRORS, Form, normalize_phone, parse_date  # noqa: F401
 from app.rules import identity, passwords
 
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")
@@ -42,7 +41,7 @@ def _clean_text(value):
     return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(Form):
     current_password = PasswordField(
         _l("Kata sandi Anda"),
         validators=[DataRequired(REQUIRED),

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -16,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from app.core import clock, labels, uploads
-from app.core.forms import REQUIRED, parse_date
+from app.core.forms import REQUIRED, Form, parse_date
 from app.models import Announcement, Article, Family, Region
 from app.models.content import TARGET_CODE
 
@@ -58,7 +57,7 @@ def _check_length(field, maximum, required=True):
                                 max=_number(maximum), n=_number(len(field.data))))
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     """Artikel baru or an edit. `aksi`: "draf" keeps it a draft, "terbitkan" publishes it now or at
     the date and time given (WIB). After validation: `publish_at` (naive UTC or None = now),
     `targets` (region codes) and `image_jpeg` (the re-encoded image, or None)."""
@@ -181,14 +180,14 @@ def small_image(upload):
     raise uploads.UploadError("dimensions")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = _text(_l("Alasan menarik artikel (tampil bagi pembaca)"), area=True)
 
     def validate_reason(self, field):
         _check_length(field, 300)
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     """Pengumuman baru: a short notice, for everyone or for one region and/or one segment, shown
     from one date to another (WIB, inclusive). `values` holds the parsed fields once valid."""
 
@@ -256,7 +255,7 @@ class AnnouncementForm(FlaskForm):
         self.values["shown_until"] = day
 
 
-class PageVersionForm(FlaskForm):
+class PageVersionForm(Form):
     """A new version of a transparency page. `effective_from`: the date it applies from (berlaku per),
     not in the future, not before the previous version's."""
 

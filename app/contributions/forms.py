@@ -1,10 +1,10 @@
 """Forms of tagihan iuran (REHAB, autodebet) and the messages of refused requests, in plain Indonesian."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from app.contributions.billing import BANKS, DEBIT_DAYS, normalize_account
+from app.core.forms import Form
 
 #: BillingError codes → what the participant reads (REHAB).
 REHAB_REFUSALS = {
@@ -35,7 +35,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RehabForm(FlaskForm):
+class RehabForm(Form):
     """The number of instalments (jumlah cicilan): a GET simulation or the POST that registers it.
 
     `counts` are the numbers allowed for this family (rules.rehab_instalment_counts).
@@ -64,7 +64,7 @@ class RehabForm(FlaskForm):
                                      low=self.counts[0], high=self.counts[-1]))
 
 
-class AutoDebitForm(FlaskForm):
+class AutoDebitForm(Form):
     bank = SelectField(_l("Bank"), choices=[SelectChoice("", _l("— pilih bank —"))] + [SelectChoice(b) for b in BANKS],
                        validate_choice=False)
     account = StringField(_l("Nomor rekening"), filters=[_strip])

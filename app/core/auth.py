@@ -137,12 +137,19 @@ def authenticate(identifier, password):
     return check_password(user, password, "sign_in")
 
 
+#: wrong "current password" answers after which every session of the account ends
+REAUTH_LIMIT = 5
+
+
 def check_password(user, password, action):
     """The fresh account when `password` is right and the account is not locked, else None.
 
-    Every failure counts toward the lockout, whether at sign-in or when a signed-in person
-    confirms their password (`action` = "reauthenticated") before a sensitive change.
+    At sign-in (`action` = "sign_in") every failure counts toward the account's lockout. A signed-in
+    person confirming their password before a sensitive change (`action` = "reauthenticated") never
+    touches that counter: see `reauthenticate`.
     """
+    if action == "reauthenticated":
+        return reauthenticate(user, password)
     password_ok = security.verify_password(user.password_hash, password)
     config = current_app.config
     with write_lock():
@@ -163,13 +170,60 @@ def check_password(user, password, action):
             return None
         user.failed_logins = 0
         user.locked_until = None
-        if action == "sign_in":
-            user.last_login_at = now
+        user.last_login_at = now
         if security.password_needs_rehash(user.password_hash):
             user.set_password(password)
         user.save()
         audit(user, action, subject, user.participant_id)
     return user
+
+
+def reauthenticate(user, password):
+    """The fresh account when a signed-in person typed their current password right, else None.
+
+    Wrong answers are counted on the account apart from the sign-in lockout (a stolen session must
+    not be able to lock the owner out). The REAUTH_LIMIT-th wrong answer in a row ends every session
+    of the account (the session cookie may have been copied) and sends this one to the sign-in page,
+    where the owner signs in as usual.
+    """
+    password_ok = security.verify_password(user.password_hash, password)
+    with write_lock():
+        user = User.get_locked(user.id)
+        subject = f"user:{user.id}"
+        if user.is_locked(clock.now()) or not user.active:
+            audit(user, "reauthenticated_refused", subject, user.participant_id, reason="locked")
+            return None
+        if password_ok:
+            user.reauth_failures = 0
+            if security.password_needs_rehash(user.password_hash):
+                user.set_password(password)
+            user.save()
+            audit(user, "reauthenticated", subject, user.participant_id)
+            return user
+        user.reauth_failures += 1
+        audit(user, "reauthenticated_failed", subject, user.participant_id, failures=user.reauth_failures)
+        ended = user.reauth_failures >= REAUTH_LIMIT
+        if ended:
+            user.reauth_failures = 0
+            user.session_version += 1
+            audit(user, "reauth_session_ended", subject, user.participant_id, failures=REAUTH_LIMIT)
+        user.save()
+    if ended:
+        logout_user()
+        session.clear()
+        flash(_("Anda dikeluarkan karena kata sandi salah %(n)d kali. Masuk lagi dengan kata sandi Anda.",
+                n=REAUTH_LIMIT), "info")
+        abort(_to_sign_in(url_for("accounts.sign_in")))
+    return None
+
+
+def _to_sign_in(target):
+    """A redirect to `target`, as htmx needs it (HX-Redirect) or as a plain 303."""
+    if htmx:  # a 302 inside an htmx request would swap the sign-in page into a fragment
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
 
 
 def start_session(user):

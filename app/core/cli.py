@@ -75,8 +75,11 @@ def seed_command(demo, if_empty):
 def register_commands(app):
     """The shared commands, then each area's cli.py (which adds its commands and `flask import …`)."""
     from app import areas
+    from app.core.backup import backup_command, restore_command
+    from app.core.rotation import rotate_command
 
-    for command in (migrate_command, import_group, seed_command):
+    for command in (migrate_command, import_group, seed_command, backup_command, restore_command,
+                    rotate_command):
         app.cli.add_command(command)
     for area in areas():
         if importlib.util.find_spec(f"app.{area}.cli"):

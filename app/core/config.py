@@ -52,6 +52,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     #: base64 of 32 random bytes: encrypts NIKs and keys their blind index.
     FIELD_KEY = os.environ.get("FIELD_KEY")
+    #: during a key rotation only: the key being replaced (values not yet re-encrypted still read)
+    FIELD_KEY_PREVIOUS = os.environ.get("FIELD_KEY_PREVIOUS") or None
     #: mixed into every password hash; kept outside the database.
     PASSWORD_PEPPER = os.environ.get("PASSWORD_PEPPER")
 

@@ -30,8 +30,8 @@ def parse_id(value):
     """A row id from a URL (a path or query parameter), or None. A larger number cannot be an id,
     and SQLite cannot even bind one past 2⁶³: without this check it would be a 500, not a 404."""
     text = str(value) if value is not None else ""
-    if not (text.isascii() and text.isdigit()):
-        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None  # (and never int() of thousands of digits: Python refuses past 4,300)
     number = int(text)
     return number if 0 < number <= MAX_ID else None
 

@@ -2,6 +2,7 @@
 from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.extensions import compress
@@ -20,6 +21,8 @@ MESSAGES = {
           _l("Alamat halaman atau isian pencarian terlalu panjang. Ketik yang lebih pendek, lalu coba lagi.")),
     429: (_l("Terlalu banyak percobaan"),
           _l("Terlalu banyak percobaan dari perangkat ini. Tunggu satu menit, lalu coba lagi.")),
+    503: (_l("Layanan sedang sibuk"),
+          _l("Layanan sedang sibuk atau dalam perawatan. Data Anda aman. Coba lagi beberapa menit lagi.")),
     500: (_l("Terjadi gangguan"),
           _l("Maaf, ada gangguan di sistem kami. Data Anda aman. Coba lagi beberapa saat lagi.")),
 }
@@ -81,5 +84,9 @@ def register_error_handlers(app):
     def _unexpected(error):
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, (OperationalError, InterfaceError)):  # the database is down or busy
+            current_app.logger.error("database unavailable: %s", type(error).__name__)
+            body, code = render_error(503)
+            return body, code, {"Retry-After": "30"}
         current_app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)

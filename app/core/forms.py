@@ -1,11 +1,21 @@
-"""Forms, with their messages in plain Indonesian (translated like every other text)."""
+"""Forms, with their messages in plain Indonesian (translated like every other text), and the base
+class every form derives from (`Form`: nothing typed is longer than its field can hold)."""
 import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from app.rules import passwords
 from app.rules.identity import is_digits, normalize_number
@@ -62,6 +72,63 @@ PASSWORD_ERRORS = {
 }
 REQUIRED = _l("Wajib diisi.")
 #: One message for unknown account, wrong password and locked account (no enumeration).
+TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
+
+#: the longest a field may be when its form gives no Length: by kind, the most specific first
+DEFAULT_MAX_LENGTH = (
+    (TextAreaField, 2000),
+    (PasswordField, passwords.MAX_LENGTH),
+    (IntegerField, 15),
+    (DecimalField, 20),
+    (DateField, 20),
+    (StringField, 200),  # hidden fields and every other one-line text
+)
+
+
+def max_length(field):
+    """(the most characters `field` accepts, the message when it gets more): its Length validator's
+    maximum and message, else the default of its kind; None for fields that do not take typed
+    text (choices, ticks, files)."""
+    for validator in field.validators:
+        if isinstance(validator, Length) and validator.max not in (None, -1):
+            return validator.max, validator.message or TOO_LONG
+    for kind, limit in DEFAULT_MAX_LENGTH:
+        if isinstance(field, kind):
+            return limit, TOO_LONG
+    return None
+
+
+class FitsField:
+    """Runs first: a value longer than the field refuses with a clear message, and only what fits is
+    kept (re-rendered), so a 100 KB paste never comes back whole."""
+
+    def __init__(self, limit, message):
+        self.limit, self.message = limit, message
+
+    def __call__(self, form, field):
+        raw = field.raw_data[0] if field.raw_data else None
+        if isinstance(raw, str) and len(raw) > self.limit:
+            field.raw_data = [raw[:self.limit]] + list(field.raw_data[1:])
+            if isinstance(field.data, str):
+                field.data = field.data[:self.limit]
+            field.errors[:] = []
+            raise StopValidation(self.message % {"min": -1, "max": self.limit, "length": len(raw)})
+
+
+class Form(FlaskForm):
+    """The base of every form: each text field gets a length limit (`max_length`), shown to the
+    browser as `maxlength` and enforced on the server first (`FitsField`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            found = max_length(field)
+            if found is None:
+                continue
+            limit, message = found
+            field.validators = [FitsField(limit, message), *field.validators]
+            if not isinstance(field, (IntegerField, DecimalField)):
+                field.flags.maxlength = limit
 
 
 # --- the officer's decision (registration review, change-request review) -------------------------
@@ -75,7 +142,7 @@ def clean_text(value):
     return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """An officer's one decision, the same on every page that has one: approve (`approve_label`
     says what that does there), or reject with a reason the person reads."""
 
@@ -126,7 +193,7 @@ PIN_SIGN_IN_FAILED = _l("Nomor, tanggal lahir atau PIN salah — atau PIN dikunc
 NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
-class ResidentPinForm(FlaskForm):
+class ResidentPinForm(Form):
     """The resident's own proof on a shared device: number, date of birth and PIN."""
 
     number = StringField(_l("Nomor kartu JKN atau NIK"), render_kw={**NO_AUTOFILL, "inputmode": "numeric"},

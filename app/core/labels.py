@@ -82,6 +82,7 @@ ACTION_LABELS = {
     "reauthenticated": _l("Kata sandi dikonfirmasi"),
     "reauthenticated_failed": _l("Konfirmasi kata sandi gagal"),
     "reauthenticated_refused": _l("Konfirmasi kata sandi saat akun dikunci"),
+    "reauth_session_ended": _l("Dikeluarkan karena konfirmasi kata sandi salah berulang kali"),
     "registration_started": _l("Pendaftaran dimulai"),
     "registration_saved": _l("Langkah pendaftaran disimpan"),
     "registration_resumed": _l("Pendaftaran dilanjutkan"),

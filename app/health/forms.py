@@ -1,11 +1,10 @@
 """Forms of the facility staff: visit, referral, PRB enrolment; messages in plain Indonesian."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from app.core import clock
-from app.core.forms import REQUIRED, parse_date
+from app.core.forms import REQUIRED, Form, parse_date
 from app.core.labels import PRB_CONDITION_LABELS, SERVICE_TYPE_LABELS
 from app.rules import health as rules
 
@@ -49,7 +48,7 @@ def _date_field(label):
     return StringField(label, render_kw={"placeholder": "25-11-2026", "maxlength": 10, "inputmode": "numeric"})
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     visit_date = _date_field(_l("Tanggal kunjungan"))
     service_type = SelectField(_l("Jenis pelayanan"), choices=[SelectChoice(k, v) for k, v in SERVICE_TYPE_LABELS.items()],
                                validate_choice=False)  # checked by rules.visit_problems, with our words
@@ -132,7 +131,7 @@ class VisitForm(FlaskForm):
                 "procedures": (self.procedures.data or "").strip(), "medicines": medicines}
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     poli = SelectField(_l("Rujuk ke poli rumah sakit"), choices=[], validate_choice=False)
 
     def validate_poli(self, field):
@@ -140,7 +139,7 @@ class ReferralForm(FlaskForm):
             raise ValidationError(_l("Pilih poli tujuan."))
 
 
-class PrbForm(FlaskForm):
+class PrbForm(Form):
     condition = SelectField(_l("Penyakit kronis"), choices=[SelectChoice(k, v) for k, v in PRB_CONDITION_LABELS.items()],
                             validate_choice=False)
     pharmacy = SelectField(_l("Apotek PRB"), choices=[], validate_choice=False)

@@ -1,20 +1,19 @@
 """Forms of the SMS settings: consent, the phone to verify, the code."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
-from app.core.forms import REQUIRED, normalize_phone
+from app.core.forms import REQUIRED, Form, normalize_phone
 
 NOT_INDONESIAN = _l("Tulis nomor HP Indonesia, mulai 08 atau +628, misalnya 081234567890.")
 BAD_CODE = _l("Kode terdiri dari 6 angka dari SMS yang kami kirim.")
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     agree = BooleanField(_l("Saya setuju menerima pengingat lewat SMS"))
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(Form):
     phone = StringField(_l("Nomor HP"), render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
 
     def validate_phone(self, field):
@@ -28,7 +27,7 @@ class PhoneForm(FlaskForm):
         return normalize_phone(self.phone.data)
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Kode dari SMS"), render_kw={"inputmode": "numeric", "autocomplete": "one-time-code",
                                                      "maxlength": 6})
 

@@ -1,13 +1,12 @@
-"""Home pages, language choice and the health check."""
+"""Home pages, language choice, and the liveness and readiness checks."""
 from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from app.contributions import ledger
 from app.core import clock
 from app.core.auth import acting_user, public, safe_next, signed_in
-from app.core.db import db
 from app.core.rendering import render
-from app.main import bp
+from app.main import bp, service
 from app.models import Announcement, AuditLog, User
 
 ONE_YEAR = 365 * 24 * 3600
@@ -68,8 +67,22 @@ def language():
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 `ok` once the database answered a query."""
-    db.execute_sql("SELECT 1").fetchone()
-    response = make_response("ok")
+    """Liveness: 200 `ok` while this process answers (no database: restarting it would not help)."""
+    return _plain("ok", 200)
+
+
+@bp.get("/readyz")
+@public
+def readyz():
+    """Readiness for the load balancer: 200 once the database (and Redis, when set) answered,
+    else 503 naming what failed, so no request is sent here until it can be served."""
+    results = service.readiness()
+    body = "\n".join(f"{name} {'ok' if ok else 'down'}" for name, ok in results.items())
+    return _plain(body, 200 if all(results.values()) else 503)
+
+
+def _plain(body, status):
+    response = make_response(body, status)
     response.mimetype = "text/plain"
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -361,12 +361,13 @@ class _ParticipantImport:
                                  registered_on=row.cover_start or self.today)  # on the card since then
             person.nik = row.nik
             person.save()
-            ledger.store(family, self.today)  # the same transaction: every caller (CSV, API) keeps it
-            return "created", family_event
-        changed = self.update_participant(person, family, row) or family_event is not None
-        if changed:
+            outcome = "created"
+        else:
+            changed = self.update_participant(person, family, row) or family_event is not None
+            outcome = "updated" if changed else "unchanged"
+        if outcome != "unchanged":  # in the row's transaction: every caller (CSV, API) keeps the ledger
             ledger.store(family, self.today)
-        return "updated" if changed else "unchanged", family_event
+        return outcome, family_event
 
     def create_family(self, row):
         family = Family.create(
@@ -404,10 +405,8 @@ class _ParticipantImport:
         for name, old, new in changes:
             MembershipChange.record(family, name, old, new, effective_on=self.today)
         names = {name for name, _, _ in changes}
-        if "fktp" in names:
-            family.fktp_changed_on = self.today
-        if "care_class" in names:
-            family.class_changed_on = self.today
+        family.fktp_changed_on = self.today if "fktp" in names else family.fktp_changed_on
+        family.class_changed_on = self.today if "care_class" in names else family.class_changed_on
         family.save()
         self.issue_va(family)
         return True

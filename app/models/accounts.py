@@ -36,6 +36,8 @@ class User(BaseModel, UserMixin):
     facility = ForeignKeyField(Facility, null=True)  # petugas_faskes work at one facility
     password_hash = CharField(max_length=200)
     failed_logins = IntegerField(default=0)
+    #: wrong "current password" answers of signed-in sessions (not the sign-in lockout counter)
+    reauth_failures = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     #: part of the session id: bumping it signs the account out everywhere.
     session_version = IntegerField(default=1)

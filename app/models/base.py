@@ -30,6 +30,12 @@ class EncryptedData:
 
     ENCRYPTION_FIELD = None
 
+    def __init_subclass__(cls, **kwargs):
+        """Each table using this mixin joins the registry of encrypted columns (key rotation)."""
+        super().__init_subclass__(**kwargs)
+        if cls.ENCRYPTION_FIELD:
+            security.register_encrypted(cls, "data_encrypted", cls.ENCRYPTION_FIELD)
+
     @property
     def data(self):
         if not self.data_encrypted:

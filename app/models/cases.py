@@ -113,6 +113,7 @@ class Case(EncryptedData, BaseModel):
         return cls.get_or_none(cls.request_key == request_key) if request_key else None
 
 
+@security.encrypted_field("note_encrypted", "case_event")
 class CaseEvent(BaseModel):
     """Riwayat kasus: each step — who, when, from which state to which, and why (encrypted note)."""
 

@@ -43,6 +43,7 @@ class Reminder(BaseModel):
         return list(query.order_by(cls.id.desc()).limit(limit + 1))
 
 
+@security.encrypted_field("text_encrypted", "sms_text")
 class SmsMessage(BaseModel):
     """Outbox: one SMS, its text encrypted (a verification code is in it), its delivery state.
 

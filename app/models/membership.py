@@ -134,6 +134,7 @@ class Family(BaseModel):
             None if ignore_reason else self.reason_on(day), aktif_since=False)
 
 
+@security.encrypted_field("nik_encrypted", "nik", index="nik_index")
 class Participant(BaseModel):
     """Peserta. The NIK is stored only encrypted, and found through its keyed blind index."""
 
@@ -181,7 +182,7 @@ class Participant(BaseModel):
 
     @classmethod
     def by_nik(cls, nik):
-        return cls.get_or_none(cls.nik_index == security.blind_index(nik, "nik"))
+        return cls.get_or_none(cls.nik_index.in_(security.blind_indexes(nik, "nik")))
 
     @classmethod
     def by_card(cls, card_number):

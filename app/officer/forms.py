@@ -1,11 +1,10 @@
 """The officer's forms: look up one participant, issue a one-time code, set "nonaktif lain"."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import REQUIRED, parse_date
+from app.core.forms import REQUIRED, Form, parse_date
 from app.core.labels import INACTIVE_REASONS
 from app.rules import identity
 from app.rules.membership import OFFICER_INACTIVE_REASONS
@@ -17,7 +16,7 @@ MAX_PAST_DAYS = 366 * 5  # an effective date at most five years back
 MAX_FUTURE_DAYS = 366  # and at most a year ahead
 
 
-class LookupForm(FlaskForm):
+class LookupForm(Form):
     number = StringField(_l("Nomor kartu JKN, NIK, atau nomor KK"),
                          validators=[DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
 
@@ -27,7 +26,7 @@ class LookupForm(FlaskForm):
             raise ValidationError(NUMBER_ONLY)
 
 
-class InactiveForm(FlaskForm):
+class InactiveForm(Form):
     """Nonaktif lain: who (the family or one member), why (a fixed list), from when."""
 
     target = SelectField(_l("Untuk"), validate_choice=False)

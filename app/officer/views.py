@@ -7,7 +7,6 @@ then applied like a callback), or mark it refunded with a note. Both are audited
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -20,7 +19,7 @@ from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
-from app.core.forms import parse_date
+from app.core.forms import Form, parse_date
 from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
 from app.facilities import service as facility_search
@@ -88,7 +87,7 @@ DECISION_ERRORS = {
 }
 
 
-class PaymentDecisionForm(FlaskForm):
+class PaymentDecisionForm(Form):
     """One form, two buttons (name="decision"): "assign" needs the number, "refund" the note."""
 
     number = StringField(_l("Nomor VA atau nomor KK keluarga"), validators=[
@@ -219,7 +218,7 @@ PARTNER_CHOICES = (("ya", _l("Mitra BPJS Kesehatan")), ("tidak", _l("Bukan mitra
                    ("belum_tercatat", _l("Belum tercatat")))
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     """Kerja sama: yes with the agreement's dates (optional), no, or not recorded."""
 
     state = SelectField(_l("Kerja sama BPJS"), validate_choice=False,

@@ -2,12 +2,11 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.core.formatting import date_id
-from app.core.forms import REQUIRED
+from app.core.forms import REQUIRED, Form
 from app.rules import identity
 from app.rules import queue as rules
 
@@ -44,7 +43,7 @@ def _digits_or_none(value):
     return int(value) if identity.is_digits(value) and len(value) <= 9 else None
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     """Ambil antrean. The choices are filled by the view; what is posted is checked by the rules
     (app/queue.py), so a tampered value gets a message, not a 500."""
 

@@ -7,7 +7,6 @@ import re
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
@@ -18,6 +17,7 @@ from app.core.forms import (
     PASSWORD_ERRORS,
     REQUIRED,
     UPLOAD_ERRORS,
+    Form,
     normalize_phone,
     parse_date,
 )
@@ -96,11 +96,11 @@ def add_error(field, message):
     field.errors = list(field.errors) + [message]
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """Only the CSRF token: the start button."""
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(Form):
     code = StringField(_l("Kode pendaftaran"), validators=_required(30))
     kk_number = StringField(_l("Nomor KK"), validators=_required(30))
 
@@ -110,7 +110,7 @@ class ResumeForm(FlaskForm):
                 _l("Kode pendaftaran terdiri dari %(n)d angka.", n=registration.TOKEN_DIGITS))
 
 
-class FamilyForm(FlaskForm):
+class FamilyForm(Form):
     kk_number = StringField(_l("Nomor Kartu Keluarga (KK)"), validators=_required(30))
     address = StringField(_l("Alamat (jalan, RT/RW, desa)"),
                           validators=[Optional(), Length(max=200, message=TOO_LONG)])
@@ -129,7 +129,7 @@ class FamilyForm(FlaskForm):
             raise ValidationError(_l("Nomor HP tidak sah. Contoh: 081234567890."))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """One member: NIK, name, sex, birth date, relationship."""
 
     nik = StringField(_l("NIK"), validators=_required(30))
@@ -205,7 +205,7 @@ class AddMemberForm(MemberForm):
             raise ValidationError(UPLOAD_ERRORS[error.code] % {"mb": mb}) from None
 
 
-class FacilityForm(FlaskForm):
+class FacilityForm(Form):
     fktp = SelectField(_l("Faskes tingkat pertama (FKTP)"), validate_choice=False,
                        validators=[DataRequired(CHOOSE)])
     segment = SelectField(_l("Jenis peserta"), validate_choice=False,
@@ -232,7 +232,7 @@ class FacilityForm(FlaskForm):
             raise ValidationError(MESSAGES[problem])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The last step: the head's password, and that the answers are true."""
 
     password = PasswordField(_l("Kata sandi untuk masuk"), validators=[DataRequired(REQUIRED)])

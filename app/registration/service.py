@@ -175,7 +175,7 @@ def nik_registered(nik):
 
 def registered_niks(members):
     """Indexes of members whose NIK already belongs to a participant (one query)."""
-    index_of = {security.blind_index(m["nik"], "nik"): i for i, m in enumerate(members)}
+    index_of = {key: i for i, m in enumerate(members) for key in security.blind_indexes(m["nik"], "nik")}
     found = Participant.select(Participant.nik_index).where(Participant.nik_index.in_(list(index_of)))
     return sorted(index_of[p.nik_index] for p in found)
 

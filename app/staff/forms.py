@@ -1,15 +1,11 @@
 """Forms of the facility staff's pages: beds, opening hours, services and polis."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.core.forms import REQUIRED
+from app.core.forms import REQUIRED, TOO_LONG, Form
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.rules import queue as rules
-
-TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
-
 
 BED_ERRORS = {
     "missing": _l("Isi jumlah tersedia dan jumlah seluruhnya."),
@@ -18,6 +14,7 @@ BED_ERRORS = {
     "too_large": _l("Jumlah terlalu besar."),
     "available_over_total": _l("Tempat tidur tersedia tidak boleh lebih dari jumlah seluruhnya."),
 }
+COUNT_LENGTH = 9  # beyond rules.queue.MAX_BEDS: "Jumlah terlalu besar." says more than "too long"
 HOURS_ERRORS = {
     "format": _l("Tulis jam seperti 07:30 (00:00 sampai 23:59)."),
     "order": _l("Jam tutup harus sesudah jam buka."),
@@ -32,7 +29,7 @@ def beds_form(rows):
     (0 when none); a class never reported may stay empty."""
     reported = {bed_class for bed_class, row in rows if row is not None}
 
-    class BedsForm(FlaskForm):
+    class BedsForm(Form):
         def fill(self):
             for bed_class, row in rows:
                 if row is not None:
@@ -64,12 +61,14 @@ def beds_form(rows):
 
     for bed_class, _row in rows:
         label = BED_CLASS_LABELS.get(bed_class, bed_class)
-        setattr(BedsForm, f"tersedia_{bed_class}", StringField(_l("%(label)s: tersedia", label=label)))
-        setattr(BedsForm, f"total_{bed_class}", StringField(_l("%(label)s: seluruhnya", label=label)))
+        setattr(BedsForm, f"tersedia_{bed_class}", StringField(_l("%(label)s: tersedia", label=label),
+                                                                 validators=[Length(max=COUNT_LENGTH, message=TOO_LONG)]))
+        setattr(BedsForm, f"total_{bed_class}", StringField(_l("%(label)s: seluruhnya", label=label),
+                                                              validators=[Length(max=COUNT_LENGTH, message=TOO_LONG)]))
     return BedsForm()
 
 
-class HoursForm(FlaskForm):
+class HoursForm(Form):
     """Jam buka per weekday: `buka_<d>`, `tutup_<d>` as HH:MM, or `libur_<d>` ticked."""
 
     def fill(self, hours):
@@ -106,12 +105,12 @@ class HoursForm(FlaskForm):
 
 
 for _weekday, _name in enumerate(DAY_NAMES):
-    setattr(HoursForm, f"buka_{_weekday}", StringField(_l("Buka")))
-    setattr(HoursForm, f"tutup_{_weekday}", StringField(_l("Tutup")))
+    setattr(HoursForm, f"buka_{_weekday}", StringField(_l("Buka"), validators=[Length(max=5, message=TOO_LONG)]))
+    setattr(HoursForm, f"tutup_{_weekday}", StringField(_l("Tutup"), validators=[Length(max=5, message=TOO_LONG)]))
     setattr(HoursForm, f"libur_{_weekday}", BooleanField(_l("Tutup sepanjang hari")))
 
 
-class ServicesForm(FlaskForm):
+class ServicesForm(Form):
     services = SelectMultipleField(_l("Layanan"), choices=[SelectChoice(s, SERVICE_LABELS[s]) for s in rules.SERVICES],
                                    validate_choice=False)
 
@@ -133,7 +132,7 @@ QUOTA_TOO_LARGE = _l("Kuota paling banyak %(n)d nomor sehari.", n=rules.POLI_QUO
 MINUTES_TOO_LARGE = _l("Paling lama %(n)d menit per pasien.", n=rules.POLI_MINUTES_MAX)
 
 
-class PoliForm(FlaskForm):
+class PoliForm(Form):
     """A poli: name, codes, the days and hours it serves, its JKN quota and minutes per patient."""
 
     name = StringField(_l("Nama poli"), validators=[DataRequired(REQUIRED), Length(max=60, message=TOO_LONG)])

@@ -6,13 +6,12 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from app.core.formatting import date_id, rupiah
-from app.core.forms import parse_date
+from app.core.forms import TOO_LONG, Form, parse_date
 from app.rules import contributions
 
 #: `20000000`, `20.000.000`, `Rp20.000.000`, `Rp 20.000.000` (dots only as thousands separators)
@@ -72,19 +71,20 @@ def _in_range(value, low, high, message):
 
 # --- denda calculator ---------------------------------------------------------------------------
 
-class DendaForm(FlaskForm):
+class DendaForm(Form):
     """Kalkulator denda. Read from the query string; `months`, `care_class` and `tariff` (from the
     typed number, else the example case for the kelas; None when neither) hold the parsed values."""
 
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    bulan = StringField(_l("Lama tunggakan (bulan)"))
+    bulan = StringField(_l("Lama tunggakan (bulan)"), validators=[Length(max=10, message=TOO_LONG)])
     kelas = SelectField(_l("Kelas rawat"), choices=CLASS_CHOICES, default="3", validate_choice=False)
     kasus = SelectField(_l("Contoh kasus rawat inap"), validate_choice=False,
                         choices=[SelectChoice("", _l("— tidak memilih —"))]
                         + [SelectChoice(code, label) for code, (label, _tariffs) in EXAMPLE_CASES.items()])
-    tarif = StringField(_l("Atau tulis perkiraan tarif INA-CBG (rupiah)"))
+    tarif = StringField(_l("Atau tulis perkiraan tarif INA-CBG (rupiah)"),
+                        validators=[Length(max=20, message=TOO_LONG)])
 
     FIELDS = ("bulan", "kelas", "kasus", "tarif")
 
@@ -145,7 +145,7 @@ def _text_field(label):
     return StringField(label, filters=[lambda value: value.strip() if isinstance(value, str) else value])
 
 
-class RateVersionForm(FlaskForm):
+class RateVersionForm(Form):
     """Versi tarif iuran baru. `values` holds the parsed figures once valid (RateVersion's fields).
 
     The date must be the first day of a month (bills price a whole month by the table in force on
@@ -252,7 +252,7 @@ class RateVersionForm(FlaskForm):
 
 # --- admin: a new denda rule version ------------------------------------------------------------
 
-class DendaVersionForm(FlaskForm):
+class DendaVersionForm(Form):
     """Versi aturan denda baru. `values` holds the parsed figures once valid (DendaVersion's fields).
     The date may be any day (a denda is decided by the day of reactivation), not in the past, after
     the latest version, at most 10 years ahead."""

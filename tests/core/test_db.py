@@ -34,3 +34,20 @@ def test_postgresql_urls_are_pooled():
 def test_write_lock_nests_inside_a_transaction(app):
     with db.atomic(), write_lock():
         assert db.execute_sql("SELECT 1").fetchone()[0] == 1
+
+
+def test_parse_id_refuses_thousands_of_digits_without_an_error():
+    """Found by `make fuzz`: /iuran/riwayat?sebelum=9…9 (5,000 digits) was a 500 (int() refuses them)."""
+    from app.core.db import parse_id
+
+    assert parse_id("9" * 5000) is None and parse_id("1" * 11) is None and parse_id("0000000042") == 42
+
+
+def test_a_history_cursor_of_5000_digits_is_no_error(app):
+    from tests.helpers import signed_in_client
+
+    from app.core.db import parse_id
+
+    assert parse_id("9" * 5000) is None  # past Python's 4,300-digit int() limit: no ValueError
+    response = signed_in_client(app, "peserta").get("/iuran/riwayat?sebelum=" + "9" * 4050)  # within URI_MAX
+    assert response.status_code in (200, 404)

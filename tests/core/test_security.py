@@ -20,7 +20,7 @@ def test_nik_is_stored_only_encrypted_and_blind_indexed(app):
         assert BUDI_NIK not in dump and "170885" not in dump
         budi = Participant.by_nik(BUDI_NIK)
         assert budi.card_number == "0001000000001" and budi.nik == BUDI_NIK
-        assert budi.nik_encrypted.startswith("v1:") and len(budi.nik_index) == 64
+        assert budi.nik_encrypted.startswith("v2:") and len(budi.nik_index) == 64
         assert budi.masked_nik == "3201********0001"
 
 

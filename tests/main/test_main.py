@@ -38,18 +38,34 @@ def test_signed_in_menu_and_sign_out_button(client):
     assert button["accesskey"] == ["0"] and button.find_parent("form")["method"] == "post"
 
 
-def test_healthz_answers_ok_after_a_database_round_trip(client):
-    response = client.get("/healthz")
-    assert (response.status_code, response.mimetype, response.get_data(as_text=True)) == (200, "text/plain", "ok")
-
-
-def test_healthz_fails_when_the_database_is_gone(client, monkeypatch):
+def test_healthz_answers_while_the_process_lives_even_without_the_database(client, monkeypatch):
     from app.core.db import make_database
 
-    monkeypatch.setattr("app.main.views.db", make_database("postgresql://nobody@127.0.0.1:1/none"))
-    response = client.get("/healthz")
-    assert response.status_code == 500
-    assert page(response).h1.get_text() == "Terjadi gangguan"
+    assert (client.get("/healthz").status_code, client.get("/healthz").get_data(as_text=True)) == (200, "ok")
+    monkeypatch.setattr("app.main.service.db", make_database("postgresql://nobody@127.0.0.1:1/none"))
+    assert client.get("/healthz").status_code == 200
+
+
+def test_readyz_answers_after_a_database_round_trip(client):
+    response = client.get("/readyz")
+    assert (response.status_code, response.mimetype, response.get_data(as_text=True)) == (
+        200, "text/plain", "database ok")
+
+
+def test_readyz_is_503_when_the_database_is_gone(client, monkeypatch):
+    from app.core.db import make_database
+
+    monkeypatch.setattr("app.main.service.db", make_database("postgresql://nobody@127.0.0.1:1/none"))
+    response = client.get("/readyz")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "database down")
+
+
+def test_readyz_checks_redis_when_it_is_configured(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert client.get("/readyz").get_data(as_text=True) == "database ok\nredis ok"
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    response = client.get("/readyz")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "database ok\nredis down")
 
 
 # --- language ----------------------------------------------------------------------------------
@@ -274,3 +290,38 @@ def test_the_chosen_language_is_kept_on_the_account_for_reminders(app):
     with app.app_context(), db.connection_context():
         assert User.for_identifier("0001000000001").language == "en"
     assert page(client.get("/beranda")).html["lang"] == "en"
+# --- behind a load balancer that ends HTTPS ------------------------------------------------------
+
+def proxied_app(app, proxy_count):
+    from app import create_app
+    from app.core.config import TestConfig
+
+    config = type("Proxied", (TestConfig,), {"DATABASE_URL": app.config["DATABASE_URL"],
+                                              "PROXY_COUNT": proxy_count, "SESSION_COOKIE_SECURE": True})
+    return create_app(config)
+
+
+def test_behind_an_https_proxy_hsts_and_secure_cookies(app):
+    client = proxied_app(app, 1).test_client()
+    response = client.get("/masuk", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("jkn=") and "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_forwarded_headers_are_ignored_without_proxy_count(app):
+    client = proxied_app(app, 0).test_client()
+    response = client.get("/masuk", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_a_database_outage_is_a_503_page_with_retry_after(client, monkeypatch):
+    from peewee import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("app.tariffs.views.render", down)
+    response = client.get("/tarif-iuran")
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "30")
+    assert page(response).h1.get_text() == "Layanan sedang sibuk"
