@@ -1,6 +1,7 @@
 """Staff accounts (akun petugas): the admin's form."""
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -58,7 +59,8 @@ class StaffForm(Form):
             raise ValidationError(_l("Paling banyak 20 kecamatan."))
         unknown = [code for code in codes if Region.lookup(code, Region.DISTRICT) is None]
         if unknown:
-            raise ValidationError(_l("Bukan kode kecamatan: %(codes)s", codes=", ".join(unknown[:3])))
+            # gettext, not lazy_gettext: a lazy string is markup-safe to Jinja, and these codes were typed
+            raise ValidationError(_("Bukan kode kecamatan: %(codes)s", codes=", ".join(unknown[:3])))
 
 
 class KioskForm(Form):

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from app.core import clock, labels, uploads
 from app.core.forms import REQUIRED, Form, parse_date
@@ -39,8 +39,11 @@ def _clean(value):
     return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
-def _text(label, area=False):
-    return (TextAreaField if area else StringField)(label, filters=[_clean])
+def _text(label, area=False, maximum=None):
+    """A text field; `maximum` (the body's limit) replaces the form's default length for its kind."""
+    validators = [Length(max=maximum, message=_l("Terlalu panjang: paling banyak %(shown)s karakter.",
+                                                 shown=_number(maximum)))] if maximum else []
+    return (TextAreaField if area else StringField)(label, filters=[_clean], validators=validators)
 
 
 def _number(n):
@@ -66,7 +69,7 @@ class ArticleForm(Form):
                        validate_choice=False)
     title = _text(_l("Judul"))
     summary = _text(_l("Ringkasan (tampil di daftar artikel)"), area=True)
-    body = _text(_l("Isi artikel (Markdown)"), area=True)
+    body = _text(_l("Isi artikel (Markdown)"), area=True, maximum=ARTICLE_BODY_MAX)
     regions = StringField(_l("Wilayah sasaran (kosongkan untuk seluruh Indonesia)"), filters=[_clean])
     image = FileField(_l("Gambar (boleh kosong)"))
     image_alt = _text(_l("Keterangan gambar untuk yang tidak bisa melihatnya"))
@@ -260,7 +263,7 @@ class PageVersionForm(Form):
     not in the future, not before the previous version's."""
 
     title = _text(_l("Judul"))
-    body = _text(_l("Isi halaman (Markdown)"), area=True)
+    body = _text(_l("Isi halaman (Markdown)"), area=True, maximum=PAGE_BODY_MAX)
     effective_from = StringField(_l("Berlaku per tanggal"), filters=[_clean])
     source = _text(_l("Sumber (peraturan atau dokumen resmi)"))
     note = _text(_l("Apa yang berubah"))
