@@ -156,8 +156,8 @@ def list_cases():
 @per_client
 def export_cases():
     """Every case (without its content) as CSV, streamed (scope cases:read)."""
-    return _call("exportCases", lambda client: _csv_response(api.export_cases(client, request.args.get("updated_since")),
-                                                             "kasus.csv"))
+    return _call("exportCases", lambda client: _csv_response(
+        api.export_cases(client, request.args.get("updated_since")), "kasus.csv"))
 
 
 @bp.get("/changes")

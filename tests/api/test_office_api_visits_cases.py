@@ -163,7 +163,8 @@ def test_bad_visits_are_refused_with_the_field_and_nothing_is_saved(app, client,
 def test_the_staff_form_and_the_api_share_one_check():
     from app.health import forms, service
 
-    assert forms.PROCEDURES_MAX == service.PROCEDURES_MAX == schemas.VisitIn.model_fields["procedures"].metadata[0].max_length
+    limit = schemas.VisitIn.model_fields["procedures"].metadata[0].max_length
+    assert forms.PROCEDURES_MAX == service.PROCEDURES_MAX == limit
     assert set(service.VISIT_PROBLEM_FIELDS) == set(forms.VISIT_ERRORS)
 
 
