@@ -495,7 +495,7 @@ def test_the_route_lists_are_not_empty():
     # under /api/v1 the caller proves itself by a signature (callback, SMS gateway) or a bearer token
     assert sorted(r.rule for r in RULES if "POST" in r.methods and r.rule.startswith(API_PREFIX)) == [
         "/api/v1/facilities", "/api/v1/participants", "/api/v1/payments", "/api/v1/payments/callback",
-        "/api/v1/sms/delivery-report", "/api/v1/sms/masuk"]
+        "/api/v1/sms/delivery-report", "/api/v1/sms/masuk", "/api/v1/visits"]
 
 
 @pytest.mark.parametrize("rule", POST_RULES, ids=rule_id)
@@ -582,6 +582,7 @@ ACCESS_POLICY = {
                      "registration.facility", "registration.check", "registration.done",
                      "api.payment_callback", "api.sms_inbound", "api.upsert_participant", "api.push_payment",
                      "api.update_facility", "api.list_changes", "api.export_changes", "api.openapi",
+                     "api.push_visit", "api.list_cases", "api.export_cases",
                      "api.reference", "content.articles", "content.article", "content.article_image",
                      "content.feed", "content.pages", "content.page", "content.page_version",
                      "content.page_history", "content.page_compare", "content.search",

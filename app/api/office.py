@@ -133,6 +133,33 @@ def update_facility():
     return _write("updateFacility", api.update_facility)
 
 
+@bp.post("/visits")
+@public
+@per_client
+def push_visit():
+    """Push a visit, checked like the staff's visit form (scope visits:write)."""
+    return _write("pushVisit", api.push_visit)
+
+
+@bp.get("/cases")
+@public
+@per_client
+def list_cases():
+    """Cases without their content, by cursor (scope cases:read)."""
+    args = request.args
+    return _call("listCases", lambda client: _json(api.case_page(
+        client, args.get("cursor"), args.get("updated_since"), api.parse_limit(args.get("limit"))), 200))
+
+
+@bp.get("/export/cases")
+@public
+@per_client
+def export_cases():
+    """Every case (without its content) as CSV, streamed (scope cases:read)."""
+    return _call("exportCases", lambda client: _csv_response(
+        api.export_cases(client, request.args.get("updated_since")), "kasus.csv"))
+
+
 @bp.get("/changes")
 @public
 @per_client
@@ -148,14 +175,15 @@ def list_changes():
 @per_client
 def export_changes():
     """Every data-change request as CSV, streamed (scope changes:read)."""
-    def work(client):
-        rows = api.export_changes(client, request.args.get("updated_since"))
-        response = Response(stream_with_context(rows), mimetype="text/csv")
-        response.headers["Content-Disposition"] = "attachment; filename=perubahan-data.csv"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    return _call("exportChanges", lambda client: _csv_response(
+        api.export_changes(client, request.args.get("updated_since")), "perubahan-data.csv"))
 
-    return _call("exportChanges", work)
+
+def _csv_response(rows, filename):
+    response = Response(stream_with_context(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/openapi.json")

@@ -6,7 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.health.service import PROCEDURES_MAX
+from app.rules.health import SERVICE_TYPES
 from app.rules.queue import BED_CLASSES, MAX_BEDS
+
+MAX_DIAGNOSES, MAX_MEDICINES = 5, 10
 
 Digits16 = Annotated[str, Field(pattern=r"^[0-9]{16}$", examples=["3201010101800001"])]
 
@@ -87,6 +91,63 @@ class FacilityOut(BaseModel):
     code: str
 
 
+class MedicineIn(Strict):
+    name: Annotated[str, Field(max_length=200, examples=["Metformin 500 mg"])]
+    dose: Annotated[str, Field(max_length=200, examples=["2 x 1 tablet"])]
+    quantity: Annotated[int, Field(strict=True, examples=[60])]
+    days: Annotated[int, Field(strict=True, examples=[30])]
+
+
+class VisitIn(Strict):
+    """A visit given at a facility, checked by the same rules as the staff's visit form
+    (app/health/service.check_visit): ICD-10 codes that exist and are specific, dates not in the
+    future, an admission and discharge only for RITL (inpatient) and in order, a control date after."""
+
+    card_number: Annotated[str, Field(pattern=r"^[0-9]{13}$", examples=["0001000000001"])]
+    facility_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,20}$", examples=["DEMO-PKM-3201"])]
+    service_type: Literal[SERVICE_TYPES]  # type: ignore[valid-type]
+    visit_date: date
+    admitted_on: date | None = None
+    discharged_on: date | None = None
+    control_date: date | None = None
+    diagnoses: Annotated[list[Annotated[str, Field(max_length=10, examples=["E11.9"])]],
+                         Field(min_length=1, max_length=MAX_DIAGNOSES, description="ICD-10, the main one first")]
+    procedures: Annotated[str, Field(max_length=PROCEDURES_MAX)] = ""
+    medicines: Annotated[list[MedicineIn], Field(max_length=MAX_MEDICINES)] = []
+
+
+class VisitOut(BaseModel):
+    visit_id: int
+    card_number: str
+    facility_code: str
+
+
+class CaseItem(BaseModel):
+    """A case without its content: no text, photos or names (only the participant's card number)."""
+
+    id: int
+    kind: str
+    category: str
+    state: str
+    channel: str
+    card_number: str
+    facility_code: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_response_due: datetime | None
+    first_response_at: datetime | None
+    resolution_due: datetime
+    closed_at: datetime | None
+    paused: bool
+    first_response_breached: bool
+    resolution_breached: bool
+
+
+class CasePage(BaseModel):
+    items: list[CaseItem]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null at the end")
+
+
 class ChangeItem(BaseModel):
     id: int
     kind: str
@@ -121,6 +182,14 @@ ENDPOINTS = (
      {"200": PaymentOut, "202": PaymentOut, **WRITE, **AUTH}, "Push a paid contribution", ()),
     ("post", "/api/v1/facilities", "updateFacility", "facilities:write", FacilityIn,
      {"200": FacilityOut, "404": Problem, **WRITE, **AUTH}, "Update a facility's phone and bed counts", ()),
+    ("post", "/api/v1/visits", "pushVisit", "visits:write", VisitIn,
+     {"200": VisitOut, "404": Problem, **WRITE, **AUTH}, "Push a visit (checked like the staff's visit form)", ()),
+    ("get", "/api/v1/cases", "listCases", "cases:read", None,
+     {"200": CasePage, "400": Problem, **AUTH}, "Cases without their content, oldest first, by cursor",
+     ("updated_since", "cursor", "limit")),
+    ("get", "/api/v1/export/cases", "exportCases", "cases:read", None,
+     {"200": "text/csv", "400": Problem, **AUTH}, "Every case (without its content) as CSV, streamed",
+     ("updated_since",)),
     ("get", "/api/v1/changes", "listChanges", "changes:read", None,
      {"200": ChangePage, "400": Problem, **AUTH}, "Data-change requests, oldest first, by cursor",
      ("updated_since", "cursor", "limit")),

@@ -11,16 +11,28 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
+from app.api import schemas
 from app.api.problems import ApiProblem
 from app.contributions import payments
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, is_sqlite, write_lock
+from app.health import service as health
 from app.membership import importer
-from app.models import SCOPES, ApiClient, ChangeRequest, Facility, IdempotentWrite, Participant
+from app.models import (
+    SCOPES,
+    ApiClient,
+    Case,
+    CaseEvent,
+    ChangeRequest,
+    Facility,
+    IdempotentWrite,
+    Participant,
+)
 from app.models.api import TOKEN_PREFIX, token_hash
+from app.rules import sla
 from app.staff import service as staff
 
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,100}")
@@ -193,6 +205,31 @@ def update_facility(client, data):
     return 200, {"outcome": "updated" if changed else "unchanged", "code": facility.code}
 
 
+VISIT_VALUES = ("service_type", "visit_date", "admitted_on", "discharged_on", "control_date", "diagnoses",
+                "procedures")
+
+
+def push_visit(client, data):
+    """VisitIn → (200, VisitOut dict), checked and saved by the health service like the staff form.
+    The problems name fields and rule codes only: no health data in answers' details or the audit."""
+    values = {name: data[name] for name in VISIT_VALUES}
+    values["medicines"] = [(m["name"], m["dose"], m["quantity"], m["days"]) for m in data["medicines"]]
+    try:
+        visit = health.office_visit(client.name, data["card_number"], data["facility_code"], values,
+                                    clock.today())
+    except health.Refused as refused:
+        if refused.code in ("card", "facility"):
+            raise ApiProblem("not_found", "card_number" if refused.code == "card" else "facility_code") from None
+        errors = [{"field": _field(where), "message": code} for where, code in refused.facts.get("problems", [])]
+        raise ApiProblem("refused", errors[0]["field"] if errors else "", errors) from None
+    return 200, {"visit_id": visit.id, "card_number": data["card_number"], "facility_code": data["facility_code"]}
+
+
+def _field(where):
+    """("medicines", 0, "dose") → "medicines.0.dose", like pydantic's locations."""
+    return where if isinstance(where, str) else ".".join(str(part) for part in where)
+
+
 # --- reading: cursors, pages, export --------------------------------------------------------------
 
 def _serializer():
@@ -265,6 +302,24 @@ def change_page(client, cursor, since_text, limit):
     return {"items": items, "next_cursor": make_cursor(client, items[-1]["id"], since_text) if more else None}
 
 
+def _csv(columns, batches):
+    """CSV text, batch by batch: `batches(after)` → (rows of the batch as dicts, last id)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    after = 0
+    while True:
+        items, last = batches(after)
+        for item in items:
+            writer.writerow(["" if item[c] is None else item[c] for c in columns])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(items) < EXPORT_BATCH:
+            return
+        after = last
+
+
 EXPORT_COLUMNS = ("id", "kind", "status", "card_number", "created_at", "decided_at")
 
 
@@ -273,21 +328,81 @@ def export_changes(client, since_text):
     since = parse_since(since_text)
     audit(None, "api_changes_exported", f"api-client:{client.id}", client=client.name)
 
-    def rows():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
-        after = 0
-        while True:
-            batch = _changes(since, after, EXPORT_BATCH)
-            for request in batch:
-                item = _change_item(request)
-                writer.writerow([item[c] or "" for c in EXPORT_COLUMNS])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-            if len(batch) < EXPORT_BATCH:
-                return
-            after = batch[-1].id
+    def batches(after):
+        rows = _changes(since, after, EXPORT_BATCH)
+        return [_change_item(r) for r in rows], rows[-1].id if rows else after
 
-    return rows()
+    return _csv(EXPORT_COLUMNS, batches)
+
+
+# --- cases (cases:read): what the SLA figures need, never the case's text, photos or names -----------
+
+CASE_COLUMNS = tuple(schemas.CaseItem.model_fields)
+
+
+def _cases(since, after, limit):
+    """Cases after id `after`, oldest first, with card number, facility code and last event time;
+    with `since`, only those opened or changed (an event) at or after it."""
+    last_event = (CaseEvent.select(CaseEvent.case, fn.MAX(CaseEvent.at).alias("last_at"))
+                  .group_by(CaseEvent.case).alias("last_event"))
+    query = (Case.select(Case, Participant.card_number, Facility.code, last_event.c.last_at)
+             .join(Participant, on=(Case.participant == Participant.id))
+             .switch(Case).join(Facility, JOIN.LEFT_OUTER, on=(Case.facility == Facility.id))
+             .switch(Case).join(last_event, JOIN.LEFT_OUTER, on=(last_event.c.case_id == Case.id))
+             .where(Case.id > after).order_by(Case.id).limit(limit))
+    if since is not None:
+        changed = CaseEvent.select(CaseEvent.case).where(CaseEvent.at >= since)
+        query = query.where((Case.opened_at >= since) | Case.id.in_(changed))
+    return list(query.objects())
+
+
+def _utc(moment):
+    return moment.replace(tzinfo=UTC).isoformat() if moment is not None else None
+
+
+def _case_item(case, now):
+    """One case as CaseItem's fields. Breached as the public dashboard counts it (app/cases/reports.py):
+    answered or closed after the deadline, or still open past it (a paused resolution clock waits)."""
+    first_due, first_at = case.first_response_due, case.first_response_at
+    first_breached = first_due is not None and (
+        not sla.met(first_due, first_at) if first_at is not None else now > first_due)
+    if case.closed_at is not None:
+        resolution_breached = not sla.met(case.resolution_due, case.closed_at)
+    else:
+        resolution_breached = case.paused_since is None and now > case.resolution_due
+    last_at = CaseEvent.at.python_value(case.last_at)  # an aggregate: text on SQLite
+    updated = max(case.opened_at, last_at or case.opened_at)
+    return {"id": case.id, "kind": case.kind, "category": case.category, "state": case.state,
+            "channel": case.channel, "card_number": case.card_number, "facility_code": case.code,
+            "created_at": _utc(case.opened_at), "updated_at": _utc(updated),
+            "first_response_due": _utc(first_due), "first_response_at": _utc(first_at),
+            "resolution_due": _utc(case.resolution_due), "closed_at": _utc(case.closed_at),
+            "paused": case.paused_since is not None, "first_response_breached": first_breached,
+            "resolution_breached": resolution_breached}
+
+
+def case_page(client, cursor, since_text, limit):
+    """One page of cases (no text, photos or names: the card number only)."""
+    after = 0
+    if cursor is not None:
+        after, since_text = read_cursor(client, cursor)
+    since = parse_since(since_text)
+    rows = _cases(since, after, limit + 1)
+    now = clock.now()
+    items = [_case_item(r, now) for r in rows[:limit]]
+    more = len(rows) > limit
+    audit(None, "api_cases_read", f"api-client:{client.id}", client=client.name, count=len(items))
+    return {"items": items, "next_cursor": make_cursor(client, items[-1]["id"], since_text) if more else None}
+
+
+def export_cases(client, since_text):
+    """A generator of CSV text of every case (since `since_text`), the columns of CaseItem."""
+    since = parse_since(since_text)
+    audit(None, "api_cases_exported", f"api-client:{client.id}", client=client.name)
+
+    def batches(after):
+        rows = _cases(since, after, EXPORT_BATCH)
+        now = clock.now()
+        return [_case_item(r, now) for r in rows], rows[-1].id if rows else after
+
+    return _csv(CASE_COLUMNS, batches)

@@ -6,10 +6,11 @@ from wtforms.validators import ValidationError
 from app.core import clock
 from app.core.forms import REQUIRED, Form, parse_date
 from app.core.labels import PRB_CONDITION_LABELS, SERVICE_TYPE_LABELS
+from app.health import service
 from app.rules import health as rules
 
 MEDICINE_ROWS = 3
-PROCEDURES_MAX = 300
+PROCEDURES_MAX = service.PROCEDURES_MAX
 BAD_DATE = _l("Tulis tanggal seperti 25-11-2026.")
 VISIT_ERRORS = {
     "visit_future": ("visit_date", _l("Tanggal kunjungan tidak boleh setelah hari ini.")),
@@ -72,7 +73,8 @@ class VisitForm(Form):
                 for i in range(1, MEDICINE_ROWS + 1)]
 
     def checked(self, birth_date):
-        """The record to save, or None after putting each problem next to its field."""
+        """The record to save, or None after putting each problem next to its field. The rules are
+        applied by service.check_visit (the office API uses the same)."""
         ok = self.validate()
         dates = {}
         for name in ("visit_date", "admitted_on", "discharged_on", "control_date"):
@@ -88,47 +90,29 @@ class VisitForm(Form):
             if dates[name] is None:
                 field.errors.append(BAD_DATE)
                 ok = False
-        if ok:
-            for code in rules.visit_problems(dates["visit_date"], clock.today(), birth_date, self.service_type.data,
-                                             dates["admitted_on"], dates["discharged_on"], dates["control_date"]):
-                name, message = VISIT_ERRORS[code]
-                getattr(self, name).errors.append(message)
-                ok = False
-        diagnoses = []
-        for field in (self.diagnosis_1, self.diagnosis_2):
-            text = (field.data or "").strip()
-            if not text:
-                if field is self.diagnosis_1:
-                    field.errors.append(REQUIRED)
-                    ok = False
-                continue
-            problem = rules.diagnosis_problem(text)
-            if problem:
-                field.errors.append(DIAGNOSIS_ERRORS[problem])
-                ok = False
-            else:
-                diagnoses.append(list(rules.icd10_lookup(text)))
-        medicines = []
-        for row in self.medicine_rows():
-            values = [(f.data or "").strip() for f in row]
-            if not any(values):
-                continue
-            problems = rules.medicine_problems(*values)
-            for code in problems:
-                part, message = MEDICINE_ERRORS[code]
-                row[("name", "dose", "quantity", "days").index(part)].errors.append(message)
-            if problems:
-                ok = False
-            else:
-                medicines.append({"name": values[0], "dose": values[1], "quantity": int(values[2]),
-                                  "days": int(values[3])})
-        if len((self.procedures.data or "").strip()) > PROCEDURES_MAX:
-            self.procedures.errors.append(_l("Tindakan maksimal 300 karakter."))
+        diagnosis_fields = [f for f in (self.diagnosis_1, self.diagnosis_2) if (f.data or "").strip()]
+        if not (self.diagnosis_1.data or "").strip():
+            self.diagnosis_1.errors.append(REQUIRED)
             ok = False
+        medicine_rows = [row for row in self.medicine_rows() if any((f.data or "").strip() for f in row)]
+        values = {**dates, "service_type": self.service_type.data, "procedures": self.procedures.data,
+                  "diagnoses": [f.data.strip() for f in diagnosis_fields],
+                  "medicines": [tuple((f.data or "").strip() for f in row) for row in medicine_rows]}
         if not ok:
-            return None
-        return {**dates, "service_type": self.service_type.data, "diagnoses": diagnoses,
-                "procedures": (self.procedures.data or "").strip(), "medicines": medicines}
+            values["visit_date"] = None  # a date is missing or unreadable: check the rest only
+        record, problems = service.check_visit(values, birth_date, clock.today())
+        for where, code in problems:
+            if code == "diagnosis_missing":
+                continue  # said above, next to the main diagnosis
+            if code == "procedures_too_long":
+                self.procedures.errors.append(_l("Tindakan maksimal 300 karakter."))
+            elif isinstance(where, str):
+                getattr(self, where).errors.append(VISIT_ERRORS[code][1])
+            elif where[0] == "diagnoses":
+                diagnosis_fields[where[1]].errors.append(DIAGNOSIS_ERRORS[code])
+            else:
+                medicine_rows[where[1]][service.MEDICINE_PARTS.index(where[2])].errors.append(MEDICINE_ERRORS[code][1])
+        return record if ok and not problems else None
 
 
 class ReferralForm(Form):

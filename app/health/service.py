@@ -150,22 +150,102 @@ def served_booking(user, member, booking_id):
     return booking
 
 
+PROCEDURES_MAX = 300
+MEDICINE_PARTS = ("name", "dose", "quantity", "days")
+
+
+def check_visit(values, birth_date, today):
+    """The one check of a visit, for the staff form and the office API alike.
+
+    values: service_type, visit_date (a date), admitted_on / discharged_on / control_date (date or
+    None), diagnoses (ICD-10 texts, the first the main one), procedures (text), medicines (tuples of
+    name, dose, quantity, days). → (record to save, problems): problems is a list of (where, code)
+    with where "visit_date", ("diagnoses", i), ("medicines", i, part), "procedures" …, codes of
+    rules.visit_problems, rules.diagnosis_problem ("diagnosis_missing" for none) and
+    rules.medicine_problems, or "procedures_too_long". The record is None when there are problems."""
+    problems = [] if values.get("visit_date") is None else [  # no date: the form has said so already
+        (VISIT_PROBLEM_FIELDS[code], code) for code in rules.visit_problems(
+            values["visit_date"], today, birth_date, values["service_type"], values.get("admitted_on"),
+            values.get("discharged_on"), values.get("control_date"))]
+    diagnoses = []
+    for i, text in enumerate(values.get("diagnoses") or []):
+        problem = rules.diagnosis_problem(text)
+        if problem:
+            problems.append((("diagnoses", i), problem))
+        else:
+            diagnoses.append(list(rules.icd10_lookup(text)))
+    if not values.get("diagnoses"):
+        problems.append((("diagnoses", 0), "diagnosis_missing"))
+    medicines = []
+    for i, line in enumerate(values.get("medicines") or []):
+        codes = rules.medicine_problems(*line)
+        problems.extend((("medicines", i, code.split("_")[0]), code) for code in codes)
+        if not codes:
+            medicines.append({"name": line[0].strip(), "dose": line[1].strip(), "quantity": int(line[2]),
+                              "days": int(line[3])})
+    procedures = (values.get("procedures") or "").strip()
+    if len(procedures) > PROCEDURES_MAX:
+        problems.append(("procedures", "procedures_too_long"))
+    if problems:
+        return None, problems
+    record = {name: values.get(name) for name in ("visit_date", "admitted_on", "discharged_on", "control_date")}
+    return {**record, "service_type": values["service_type"], "diagnoses": diagnoses, "procedures": procedures,
+            "medicines": medicines}, []
+
+
+#: the field each rules.visit_problems code belongs to
+VISIT_PROBLEM_FIELDS = {
+    "visit_future": "visit_date", "visit_before_birth": "visit_date", "admission_missing": "admitted_on",
+    "admission_not_inpatient": "admitted_on", "admission_future": "admitted_on",
+    "admission_before_birth": "admitted_on", "discharge_future": "discharged_on",
+    "discharge_before_admission": "discharged_on", "visit_outside_stay": "visit_date",
+    "control_not_after_visit": "control_date", "control_before_discharge": "control_date",
+    "service_type": "service_type",
+}
+
+
+def _save_visit(member, facility_id, record, created_by=None, booking=None):
+    """The visit row (the caller holds the write lock). Refused: booking_recorded."""
+    visit = Visit(participant=member.id, facility=facility_id, service_type=record["service_type"],
+                  visit_date=record["visit_date"], admitted_on=record.get("admitted_on"),
+                  discharged_on=record.get("discharged_on"), control_date=record.get("control_date"),
+                  booking=booking.id if booking else None, created_by=created_by, created_at=clock.now())
+    visit.data = {"diagnoses": record["diagnoses"], "procedures": record.get("procedures", ""),
+                  "medicines": record.get("medicines", [])}
+    try:
+        with db.atomic():
+            visit.save()
+    except IntegrityError:
+        raise Refused("booking_recorded") from None
+    return visit
+
+
 def record_visit(user, member, record, booking=None):
-    """Save one visit (record: the form's checked values). Refused: booking_recorded."""
+    """Save one visit (record: check_visit's record). Refused: booking_recorded."""
     with write_lock():
-        visit = Visit(participant=member.id, facility=user.facility_id, service_type=record["service_type"],
-                      visit_date=record["visit_date"], admitted_on=record.get("admitted_on"),
-                      discharged_on=record.get("discharged_on"), control_date=record.get("control_date"),
-                      booking=booking.id if booking else None, created_by=user.id, created_at=clock.now())
-        visit.data = {"diagnoses": record["diagnoses"], "procedures": record.get("procedures", ""),
-                      "medicines": record.get("medicines", [])}
-        try:
-            with db.atomic():
-                visit.save()
-        except IntegrityError:
-            raise Refused("booking_recorded") from None
+        visit = _save_visit(member, user.facility_id, record, user.id, booking)
         audit(user, "visit_recorded", f"visit:{visit.id}", member.id, facility=user.facility.code,
               visit_date=visit.visit_date)
+    return visit
+
+
+def office_visit(client_name, card_number, facility_code, values, today):
+    """A visit pushed by an office system (the API's visits:write), checked by check_visit like the
+    staff form. → visit; Refused("card") / Refused("facility") when unknown, Refused("invalid",
+    problems=[(where, code)]) when check_visit finds problems. The audit entry holds ids only."""
+    member = Participant.by_card(card_number) if identity.is_digits(card_number) and len(card_number) == 13 else None
+    if member is None:
+        raise Refused("card")
+    facility = Facility.get_or_none(Facility.code == facility_code)
+    if facility is None:
+        raise Refused("facility")
+    record, problems = check_visit(values, member.birth_date, today)
+    if problems:
+        raise Refused("invalid", problems=problems)
+    with write_lock():
+        visit = _save_visit(member, facility.id, record)
+        audit(None, "api_visit_recorded", f"visit:{visit.id}", member.id, client=client_name,
+              facility=facility.code)
     return visit
 
 

@@ -7,8 +7,9 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Text
 from app.core import clock
 from app.models.base import BaseModel
 
-#: every scope a client may hold; visits:write and cases:read join when those areas exist
-SCOPES = ("participants:write", "payments:write", "facilities:write", "changes:read")
+#: every scope a client may hold
+SCOPES = ("participants:write", "payments:write", "visits:write", "facilities:write", "cases:read",
+          "changes:read")
 TOKEN_PREFIX = "jkn_"
 
 

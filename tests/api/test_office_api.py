@@ -337,7 +337,8 @@ def test_the_demo_token_command_prints_a_working_token(runner, client):
 def test_every_write_operation_is_declared_with_its_model():
     bodies = {entry[2]: entry[4] for entry in schemas.ENDPOINTS}
     assert bodies == {"upsertParticipant": schemas.ParticipantIn, "pushPayment": schemas.PaymentIn,
-                      "updateFacility": schemas.FacilityIn, "listChanges": None, "exportChanges": None}
+                      "updateFacility": schemas.FacilityIn, "listChanges": None, "exportChanges": None,
+                      "pushVisit": schemas.VisitIn, "listCases": None, "exportCases": None}
     assert date(1985, 8, 17)  # the demo NIK above encodes this birth date
 
 

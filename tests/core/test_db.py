@@ -44,9 +44,8 @@ def test_parse_id_refuses_thousands_of_digits_without_an_error():
 
 
 def test_a_history_cursor_of_5000_digits_is_no_error(app):
-    from tests.helpers import signed_in_client
-
     from app.core.db import parse_id
+    from tests.helpers import signed_in_client
 
     assert parse_id("9" * 5000) is None  # past Python's 4,300-digit int() limit: no ValueError
     response = signed_in_client(app, "peserta").get("/iuran/riwayat?sebelum=" + "9" * 4050)  # within URI_MAX
