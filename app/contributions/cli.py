@@ -6,7 +6,7 @@ import click
 
 from app.contributions import importer, ledger, payments
 from app.core.cli import with_db
-from app.membership.importer import ImportFileError
+from app.core.csvfile import ImportFileError
 from app.models import Family, FamilyLedger
 
 

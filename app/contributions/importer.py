@@ -9,17 +9,15 @@ Each row is applied in its own transaction: a row is applied wholly or not at al
 undoes the good ones. A row whose payment the callback would record as unmatched (unknown VA, a PBI or
 PPU family, more than 12 months ahead) is refused here instead: an import is not a bank to refund.
 """
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from app.contributions import payments
-from app.core import clock
+from app.core import clock, csvfile
 from app.core.audit import audit
+from app.core.csvfile import ImportFileError
 from app.core.db import db, write_lock
-from app.membership.importer import ImportFileError, _read_text
 from app.models import Family, Payment
 from app.rules import contributions
 
@@ -68,21 +66,11 @@ class _Row:
 
 
 def _records(text):
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, start = [], 1
-    try:
-        for fields in reader:
-            records.append((start, fields))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
-    if not records:
-        raise ImportFileError("The file is empty: the first line must be the header.")
-    header = [name.strip().lower() for name in records[0][1]]
+    header, rows = csvfile.records(text)
     if sorted(header) != sorted(PAYMENT_COLUMNS):
         raise ImportFileError(f"Wrong header: the first line must name the columns {','.join(PAYMENT_COLUMNS)} "
                               "(any order).")
-    return header, [(line, fields) for line, fields in records[1:] if any(f.strip() for f in fields)]
+    return header, rows
 
 
 def parse_paid_at(text, now):
@@ -155,7 +143,7 @@ def import_payments(path_or_file, dry_run=False):
     Raises ImportFileError (nothing imported) when the file cannot be read or its header is wrong."""
     given = getattr(path_or_file, "name", path_or_file)
     name = Path(given).name if isinstance(given, (str, Path)) else "upload"
-    header, records = _records(_read_text(path_or_file))
+    header, records = _records(csvfile.read_text(path_or_file))
     report = PaymentImportReport(name, dry_run)
     now, today = clock.now(), clock.today()
     rows, seen = [], {}

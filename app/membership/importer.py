@@ -1,6 +1,4 @@
 """The office batch import of participants (CSV): an upsert by NIK, so running it twice changes nothing."""
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -12,8 +10,9 @@ from peewee import IntegrityError
 from app.contributions import ledger
 from app.contributions import payments as va_payments
 from app.contributions import va as payments
-from app.core import clock, security
+from app.core import clock, csvfile, security
 from app.core.audit import audit
+from app.core.csvfile import ImportFileError  # noqa: F401  (the CLI catches it here)
 from app.core.db import db, write_lock
 from app.models import Facility, Family, MembershipChange, Participant, RateVersion, Region
 from app.rules import contributions, identity
@@ -44,10 +43,6 @@ NIK_PROBLEMS = {
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PHONE = re.compile(r"\+?[0-9]{6,15}")
 _LONG_NUMBER = re.compile(r"[0-9]{16,}")
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read or its header is not the documented one: nothing was imported."""
 
 
 class RowResult(NamedTuple):
@@ -123,37 +118,9 @@ class _Refused(Exception):
         self.outcome, self.reason = outcome, reason
 
 
-def _read_text(path_or_file):
-    """The whole file as text (UTF-8, a byte-order mark allowed), or ImportFileError."""
-    try:
-        if hasattr(path_or_file, "read"):
-            content = path_or_file.read()
-            if isinstance(content, bytes):
-                content = content.decode("utf-8")
-        else:
-            content = Path(path_or_file).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"The file is not UTF-8 (byte {error.start}): save it as CSV UTF-8.") from None
-    except OSError as error:
-        raise ImportFileError(f"Cannot read {path_or_file}: {error.strerror or error}.") from None
-    return content.removeprefix("\ufeff")
-
-
 def _records(text):
     """[(line, fields)] after the header, wholly blank rows skipped; the header is checked first."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, start = [], 1
-    try:
-        for fields in reader:
-            records.append((start, fields))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportFileError(f"Line {reader.line_num}: not valid CSV ({error}).") from None
-    if not records:
-        raise ImportFileError("The file is empty: the first line must be the header.")
-    header = [name.strip().lower() for name in records[0][1]]
-    if len(header) == 1 and ";" in header[0]:
-        raise ImportFileError("The columns are separated by semicolons: save the file as CSV with commas.")
+    header, rows = csvfile.records(text)
     missing = [c for c in PARTICIPANT_COLUMNS if c not in header]
     unknown = sorted({c or "(empty)" for c in header if c not in PARTICIPANT_COLUMNS + HISTORY_COLUMNS})
     repeated = sorted({c for c in header if header.count(c) > 1})
@@ -163,7 +130,7 @@ def _records(text):
         raise ImportFileError(f"Wrong header ({'; '.join(problems)}). The first line must name the columns "
                               f"{','.join(PARTICIPANT_COLUMNS)} (any order; cover_start and paid_through "
                               "may be added).")
-    return header, [(line, fields) for line, fields in records[1:] if any(f.strip() for f in fields)]
+    return header, rows
 
 
 class _ParticipantImport:
@@ -484,7 +451,7 @@ def import_participants(path_or_file, dry_run=False):
     """
     given = getattr(path_or_file, "name", path_or_file)
     name = Path(given).name if isinstance(given, (str, Path)) else "upload"
-    header, records = _records(_read_text(path_or_file))
+    header, records = _records(csvfile.read_text(path_or_file))
     report = ImportReport(name, dry_run)
     run = _ParticipantImport(report, dry_run)
     if dry_run:

@@ -40,11 +40,6 @@ def choose(client, password=NEW_PASSWORD, confirm=None):
                      form_page="/masuk")
 
 
-@pytest.fixture
-def officer(app):
-    return signed_in_client(app, "petugas_bpjs")
-
-
 def test_officer_issues_a_code_and_a_non_head_member_activates_signs_in_and_changes_password(app, officer):
     with app.app_context():
         assert User.get_or_none(User.participant == Participant.by_card(SITI[0])) is None

@@ -9,11 +9,6 @@ from tests.helpers import csrf_post, field_error, page, sign_in, signed_in_clien
 PASSWORD = "kopi-tubruk-pagi-77"
 
 
-@pytest.fixture
-def admin(app):
-    return signed_in_client(app, "admin")
-
-
 def create(client, **data):
     return csrf_post(client, "/admin/pengguna/baru", data)
 

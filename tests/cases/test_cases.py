@@ -27,16 +27,6 @@ def png(size=(40, 30)):
 
 
 @pytest.fixture
-def budi(app):
-    return signed_in_client(app, "peserta")
-
-
-@pytest.fixture
-def officer(app):
-    return signed_in_client(app, "petugas_bpjs")
-
-
-@pytest.fixture
 def uploads_dir(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     return tmp_path / "uploads"

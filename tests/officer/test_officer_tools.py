@@ -12,11 +12,6 @@ from tests.helpers import crawl, csrf_post, field_error, page, page_problems, si
 BUDI_CARD, BUDI_NIK, BUDI_KK = "0001000000001", "3201011708850001", "3201010101190001"
 
 
-@pytest.fixture
-def officer(app):
-    return signed_in_client(app, "petugas_bpjs")
-
-
 def look_up(client, number):
     return csrf_post(client, "/petugas/cari-peserta", {"number": number})
 

@@ -7,7 +7,7 @@ import pytest
 from app.core import clock
 from app.core.formatting import date_id
 from app.models import AuditLog, DendaVersion
-from tests.helpers import page, signed_in_client
+from tests.helpers import page
 
 
 def form(**overrides):
@@ -19,11 +19,6 @@ def form(**overrides):
 def post_version(client, **overrides):
     token = page(client.get("/admin/aturan-denda")).find("input", {"name": "csrf_token"})["value"]
     return client.post("/admin/aturan-denda", data={**form(**overrides), "csrf_token": token})
-
-
-@pytest.fixture
-def admin(app):
-    return signed_in_client(app, "admin")
 
 
 def test_the_calculator_says_which_rule_and_since_when(client):
