@@ -32,6 +32,20 @@ def migration_runner():
     return Runner(db.obj, directory=str(MIGRATIONS))
 
 
+#: kept by the database itself, not declared on a model: PostgreSQL's full-text column of facilities
+#: and its index (migration 0007 fills it by a trigger; SQLite uses an FTS5 table instead)
+DATABASE_ONLY_COLUMNS = {("facility", "search_tsv")}
+DATABASE_ONLY_INDEXES = {("facility", "facility_search_tsv")}
+
+
+def schema_diff():
+    """What the models declare that the database lacks, or has that they do not (falsy: agree)."""
+    diff = diff_models(db.obj, list(MODELS))
+    return diff._replace(
+        drop_columns=[c for c in diff.drop_columns if tuple(c) not in DATABASE_ONLY_COLUMNS],
+        drop_indexes=[i for i in diff.drop_indexes if (i.table, i.name) not in DATABASE_ONLY_INDEXES])
+
+
 @click.command("migrate")
 @click.option("--status", is_flag=True, help="List migrations and whether each is applied.")
 @click.option("--create", "create_name", metavar="NAME",
@@ -44,7 +58,7 @@ def migrate_command(status, create_name):
         for migration in runner.status():
             click.echo(f"{'applied' if migration.applied else 'pending'}  {migration.name}")
     elif create_name:
-        diff = diff_models(db.obj, list(MODELS))
+        diff = schema_diff()
         if not diff:
             raise click.ClickException("The models and the database already agree.")
         click.echo(runner.create(create_name, template(diff)))
