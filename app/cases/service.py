@@ -15,7 +15,8 @@ from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
 from app.core.labels import CASE_ANSWER_TEMPLATES
-from app.models import Case, CaseEvent, CasePause, Facility, User
+from app.core.formatting import date_id
+from app.models import Case, CaseEvent, CasePause, Facility, Reminder, User, Visit, VisitFeedback
 from app.rules import sla
 
 #: a claim of more than this is surely a typing error (Rp100 juta); Rp0 or less is no claim
@@ -46,7 +47,7 @@ def template_text(code):
 
 
 class CaseRefused(Exception):
-    """`code`: key_used, member, facility, closed, state, action, note, amount, not_waiting,
+    """`code`: key_used, member, facility, visit, answered, closed, state, action, note, amount, not_waiting,
     not_closed, too_late, no_reopen, rated, rating, officer."""
 
     def __init__(self, code, **facts):
@@ -151,15 +152,41 @@ def _replay(request_key, family_id):
     return first
 
 
+VISIT_CHOICES = 30
+
+
+def visit_choices(family_id):
+    """The family's visits a case may be about (newest first), with the facility's name."""
+    from app.models import Participant
+
+    return list(Visit.select(Visit.id, Visit.visit_date, Visit.participant, Visit.facility, Facility.name,
+                             Participant.name)
+                .join(Facility).switch(Visit).join(Participant)
+                .where(Participant.family == family_id)
+                .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(VISIT_CHOICES))
+
+
+def _check_visit(visit_id, member):
+    """The visit a case is about must be one of the member's family (the database's foreign key
+    does not exist on a migrated SQLite, and it would not know families anyway)."""
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None or visit.participant.family_id != member.family_id:
+        raise CaseRefused("visit")
+    return visit
+
+
 def file_case(user, member, kind, category, text, facility=None, amount=None, images=(), request_key=None,
-              channel="web"):
-    """Open a case about `member` (already checked to be reachable by `user`). `images` are the
-    re-encoded JPEG bytes (at most 3). Returns (case, replayed): replayed when this one-time form
-    key already made a case, which is returned instead of a second one."""
+              channel="web", visit_id=None):
+    """Open a case about `member` (already checked to be reachable by `user`), about one of the
+    family's visits when `visit_id` is given. `images` are the re-encoded JPEG bytes (at most 3).
+    Returns (case, replayed): replayed when this one-time form key already made a case, which is
+    returned instead of a second one."""
     if kind not in sla.KINDS or category not in sla.CATEGORIES or channel not in Case.CHANNELS:
         raise CaseRefused("state")
     if kind == "klaim" and not (isinstance(amount, int) and 1 <= amount <= MAX_CLAIM):
         raise CaseRefused("amount")
+    if visit_id is not None:
+        _check_visit(visit_id, member)
     first = _replay(request_key, member.family_id)
     if first is not None:
         return first, True
@@ -175,7 +202,7 @@ def file_case(user, member, kind, category, text, facility=None, amount=None, im
                 raise _Replayed(first)
             case = Case(kind=kind, category=category, state=sla.INITIAL_STATE[kind], channel=channel,
                         participant=member.id, family=member.family_id, created_by=user.id,
-                        facility=facility.id if facility else None,
+                        facility=facility.id if facility else None, visit=visit_id,
                         claim_amount=amount if kind == "klaim" else None, photos=" ".join(names),
                         request_key=request_key or None, province_code=province, regency_code=regency,
                         opened_at=now, clock_start=now,
@@ -419,3 +446,81 @@ def reopen(user, case_id, text):
         _event(case, user, "buka_lagi", from_state, text, now)
         audit(user, "case_reopened", f"case:{case.id}", case.participant_id)
     return case
+
+
+# --- feedback after a visit (umpan balik kunjungan) -------------------------------------------------
+
+FEEDBACK_KIND = "feedback"
+
+
+def feedback_key(visit_id):
+    return f"feedback:{visit_id}"
+
+
+def ask_feedback(visit, now=None):
+    """Called in the transaction that records `visit`: the feedback row and the inbox message that
+    asks for it (one per visit: both are unique by visit)."""
+    now = now or clock.now()
+    VisitFeedback.create(visit=visit.id, participant=visit.participant_id, asked_at=now)
+    Reminder.insert(participant=visit.participant_id, kind=FEEDBACK_KIND, event_key=feedback_key(visit.id),
+                    about_on=visit.visit_date, created_at=now).on_conflict_ignore().execute()
+
+
+def feedback_for(participant, visit_id):
+    """(feedback, visit with its facility) the participant may answer or read: their own, or any
+    member's for the family head; NotFound for anyone else."""
+    feedback = VisitFeedback.get_or_none(VisitFeedback.visit == visit_id)
+    if feedback is None:
+        raise NotFound
+    member = participant.relative(feedback.participant_id)
+    if member is None or not participant.may_act_for(member):
+        raise NotFound
+    visit = Visit.select(Visit, Facility).join(Facility).where(Visit.id == visit_id).get()
+    return feedback, visit, member
+
+
+def _feedback_text(visit, answers):
+    """The case text made from the answers (stored data: in Indonesian, like what a person writes)."""
+    day = date_id(visit.visit_date, "id")
+    parts = []
+    if not answers["treated"]:
+        parts.append("tidak dilayani")
+    if answers["asked_to_pay"]:
+        parts.append("diminta membayar")
+    if not answers["all_medicines"]:
+        parts.append("obat tidak diterima lengkap")
+    return (f"Dari umpan balik kunjungan {day} di {visit.facility.name}: " + ", ".join(parts)
+            + f". Nilai kepuasan {answers['satisfaction']} dari 5.")
+
+
+def answer_feedback(user, visit_id, answers):
+    """Save the answers (treated, asked_to_pay, all_medicines: bool; satisfaction 1..5) once.
+    "Asked to pay" or "not treated" opens a complaint about the visit in the same transaction.
+    Returns (feedback, case or None). CaseRefused: answered (already), rating."""
+    if answers.get("satisfaction") not in (1, 2, 3, 4, 5):
+        raise CaseRefused("rating")
+    feedback, visit, member = feedback_for(user.participant, visit_id)
+    now = clock.now()
+    with write_lock():
+        feedback = VisitFeedback.get_locked(feedback.id)
+        if feedback.answered_at is not None:
+            raise CaseRefused("answered")
+        feedback.treated = bool(answers["treated"])
+        feedback.asked_to_pay = bool(answers["asked_to_pay"])
+        feedback.all_medicines = bool(answers["all_medicines"])
+        feedback.satisfaction = answers["satisfaction"]
+        feedback.answered_at = now
+        feedback.answered_by = user.id
+        case = None
+        if feedback.opens_case:
+            category = "diminta_membayar" if feedback.asked_to_pay else "pelayanan_faskes"
+            case, _replayed = file_case(user, member, "pengaduan", category, _feedback_text(visit, answers),
+                                        facility=visit.facility, request_key=f"feedback-{visit.id}",
+                                        visit_id=visit.id)
+            feedback.case = case.id
+        feedback.save()
+        Reminder.update(read_at=now).where(Reminder.event_key == feedback_key(visit.id),
+                                           Reminder.read_at.is_null()).execute()
+        audit(user, "visit_feedback_given", f"visit:{visit.id}", member.id, satisfaction=feedback.satisfaction,
+              case=case.id if case else None)
+    return feedback, case

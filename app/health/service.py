@@ -8,11 +8,13 @@
   another member's). Another family's ids are NotFound.
 - Diagnoses, procedures and medicines are stored only encrypted (Visit.data) and never logged:
   audit entries carry ids and dates only.
+- Recording a visit also asks the participant, in their inbox, for feedback on it (app/cases).
 """
 from datetime import date, timedelta
 
 from peewee import JOIN, IntegrityError
 
+from app.cases import service as cases_service
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, write_lock
@@ -164,6 +166,7 @@ def record_visit(user, member, record, booking=None):
                 visit.save()
         except IntegrityError:
             raise Refused("booking_recorded") from None
+        cases_service.ask_feedback(visit)  # the inbox asks the participant how it went
         audit(user, "visit_recorded", f"visit:{visit.id}", member.id, facility=user.facility.code,
               visit_date=visit.visit_date)
     return visit
