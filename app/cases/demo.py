@@ -5,9 +5,9 @@ Feedback after a visit: the first family's latest visit has its question waiting
 one before was answered (a visit's feedback is found by the visit: seeding twice adds nothing)."""
 from datetime import timedelta
 
-from app.cases import reports, service
+from app.cases import feedback, reports, service
 from app.core import clock
-from app.models import Case, CaseEvent, Facility, Participant, User, Visit, VisitFeedback
+from app.models import Case, CaseEvent, Facility, Participant, Reminder, User, Visit, VisitFeedback
 from app.rules import sla
 
 #: (key, card, kind, category, facility code, hours ago opened, claim, text,
@@ -104,11 +104,11 @@ def _feedback(created, now):
     for number, visit in enumerate(visits):
         if VisitFeedback.select().where(VisitFeedback.visit == visit).exists():
             continue
-        service.ask_feedback(visit, now - timedelta(days=1))
+        feedback.ask_feedback(visit, now - timedelta(days=1))
         created.append("visit_feedback")
         if number == 1:  # the older one: answered, all well, 4 of 5
             VisitFeedback.update(answered_at=now - timedelta(hours=20), answered_by=user, treated=True,
                                  asked_to_pay=False, all_medicines=True, satisfaction=4) \
                 .where(VisitFeedback.visit == visit).execute()
-            service.Reminder.update(read_at=now - timedelta(hours=20)) \
-                .where(service.Reminder.event_key == service.feedback_key(visit.id)).execute()
+            Reminder.update(read_at=now - timedelta(hours=20)) \
+                .where(Reminder.event_key == feedback.feedback_key(visit.id)).execute()

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from app.cases import bp, reports, service
+from app.cases import bp, feedback as visit_feedback, reports, service
 from app.cases.forms import (
     ActionForm,
     AssignForm,
@@ -123,14 +123,14 @@ def feedback(visit_id):
     """Umpan balik kunjungan: four questions, answered once by the participant or the family head.
     "Asked to pay" or "not treated" opens a complaint about the visit."""
     user = acting_user()
-    found, visit, member = service.feedback_for(user.participant, visit_id)
+    found, visit, member = visit_feedback.feedback_for(user.participant, visit_id)
     form = FeedbackForm()
     if request.method == "POST" and found.answered_at is not None:
         flash(str(REFUSALS["answered"]), "info")
         return redirect(url_for("cases.feedback", visit_id=visit_id), 303)
     if form.validate_on_submit():
         try:
-            found, case = service.answer_feedback(user, visit_id, form.answers)
+            found, case = visit_feedback.answer_feedback(user, visit_id, form.answers)
         except CaseRefused as refused:
             flash(str(REFUSALS.get(refused.code, REFUSALS["answered"])), "error")
         else:

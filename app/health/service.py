@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from peewee import JOIN, IntegrityError
 
-from app.cases import service as cases_service
+from app.cases import feedback as visit_feedback
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, write_lock
@@ -166,7 +166,7 @@ def record_visit(user, member, record, booking=None):
                 visit.save()
         except IntegrityError:
             raise Refused("booking_recorded") from None
-        cases_service.ask_feedback(visit)  # the inbox asks the participant how it went
+        visit_feedback.ask_feedback(visit)  # the inbox asks the participant how it went
         audit(user, "visit_recorded", f"visit:{visit.id}", member.id, facility=user.facility.code,
               visit_date=visit.visit_date)
     return visit
