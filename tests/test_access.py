@@ -61,6 +61,7 @@ from app.models import (
     Reminder,
     User,
     Visit,
+    VisitFeedback,
 )
 from app.queue import service as queue_service
 from app.rules import contributions
@@ -205,6 +206,7 @@ def build_world():
         visit = Visit(participant=person, facility=facility, service_type="RJTP", visit_date=clock.today())
         visit.data = {"diagnoses": [["I10", "Essential (primary) hypertension"]], "medicines": []}
         visit.save()
+        VisitFeedback.create(visit=visit, participant=person)  # its feedback question (app/cases)
         visits[person.id] = visit.id
     reminders = {person.id: Reminder.create(participant=person, kind="queue", about_on=clock.today(),
                                             event_key=f"test:{uuid.uuid4().hex}", number=1).id
@@ -428,6 +430,7 @@ OVERRIDES = {
     "cases.review": lambda w: {"action": "jawab", "note": "Sedang kami periksa."},
     "cases.reopen": lambda w: {"text": "Belum selesai."},
     "cases.rate": lambda w: {"rating": "4"},
+    "cases.feedback": lambda w: {"treated": "ya", "asked_to_pay": "tidak", "all_medicines": "ya", "satisfaction": "4"},
     "cases.reply": lambda w: {"text": "Ini fotonya."},
     "registration.review": lambda w: {"decision": "setujui"},
     "registration.review_addition": lambda w: {"decision": "setujui"},
@@ -599,7 +602,7 @@ ACCESS_POLICY = {
                      "registration.add_member", "health.history", "health.visit", "inbox.index",
                      "inbox.message", "inbox.mark_read", "inbox.sms", "inbox.consent", "inbox.send_code",
                      "inbox.verify", "cases.index", "cases.new", "cases.detail", "cases.reply",
-                     "cases.rate", "cases.reopen", "registration.add_member_send", "accounts.pin",
+                     "cases.feedback", "cases.rate", "cases.reopen", "registration.add_member_send", "accounts.pin",
                      "accounts.my_data", "accounts.my_data_print", "accounts.my_data_json",
                      "accounts.revoke_consent", "accounts.delete_phone"), ("peserta",)),
     **dict.fromkeys(("assist.index", "assist.start", "assist.request_code", "assist.enter_code", "assist.end"),
@@ -686,6 +689,7 @@ FOREIGN = {
     "changes.request_detail": [("peserta", {"request_id": "agus_request"}),
                                ("peserta_lunas", {"request_id": "budi_request"})],
     "cases.detail": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
+    "cases.feedback": [("peserta", {"visit_id": "dewi_visit"}), ("peserta_lunas", {"visit_id": "budi_visit"})],
     "cases.reply": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
     "cases.rate": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],
     "cases.reopen": [("peserta", {"case_id": "dewi_case"}), ("peserta_lunas", {"case_id": "budi_case"})],

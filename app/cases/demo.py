@@ -1,11 +1,13 @@
 """Demo cases for both demo families: one in every state, one past its first-response deadline,
 so the case pages, the officer queue, the facility's list and the public dashboard show something.
-Each is found by its request_key ("demo-case-N") first, so seeding twice changes nothing."""
+Each is found by its request_key ("demo-case-N") first, so seeding twice changes nothing.
+Feedback after a visit: the first family's latest visit has its question waiting in the inbox, the
+one before was answered (a visit's feedback is found by the visit: seeding twice adds nothing)."""
 from datetime import timedelta
 
-from app.cases import reports, service
+from app.cases import feedback, reports, service
 from app.core import clock
-from app.models import Case, CaseEvent, Facility, Participant, User
+from app.models import Case, CaseEvent, Facility, Participant, Reminder, User, Visit, VisitFeedback
 from app.rules import sla
 
 #: (key, card, kind, category, facility code, hours ago opened, claim, text,
@@ -91,4 +93,22 @@ def seed(created):
             case.save()
             service._event(case, user, "nilai", case.state, str(rating), case.rated_at)
         created.append("case")
+    _feedback(created, now)
     reports.dashboard(refresh=True)
+
+
+def _feedback(created, now):
+    budi = Participant.by_card("0001000000001")
+    visits = list(Visit.select().where(Visit.participant == budi).order_by(Visit.visit_date.desc()).limit(2))
+    user = User.get_or_none(User.participant == budi)
+    for number, visit in enumerate(visits):
+        if VisitFeedback.select().where(VisitFeedback.visit == visit).exists():
+            continue
+        feedback.ask_feedback(visit, now - timedelta(days=1))
+        created.append("visit_feedback")
+        if number == 1:  # the older one: answered, all well, 4 of 5
+            VisitFeedback.update(answered_at=now - timedelta(hours=20), answered_by=user, treated=True,
+                                 asked_to_pay=False, all_medicines=True, satisfaction=4) \
+                .where(VisitFeedback.visit == visit).execute()
+            Reminder.update(read_at=now - timedelta(hours=20)) \
+                .where(Reminder.event_key == feedback.feedback_key(visit.id)).execute()

@@ -23,6 +23,10 @@ UPLOAD_ERRORS = {
 }
 
 
+VISIT_REFUSED = _l("Pilih kunjungan keluarga Anda dari daftar. Kunjungan keluarga lain tidak bisa diadukan di sini.")
+YES_NO = [SelectChoice("ya", _l("Ya")), SelectChoice("tidak", _l("Tidak"))]
+
+
 def new_request_key():
     return secrets.token_hex(16)
 
@@ -59,6 +63,7 @@ class CaseForm(Form):
                            + [SelectChoice(c, CASE_CATEGORY_LABELS[c]) for c in sla.CATEGORIES],
                            validators=[DataRequired(_l("Pilih tentang apa."))])
     member = SelectField(_l("Untuk siapa"), validate_choice=False)
+    visit = SelectField(_l("Kunjungan yang bersangkutan (bila ada)"), validate_choice=False)
     facility = SelectField(_l("Faskes yang bersangkutan (bila ada)"), validate_choice=False)
     text = TextAreaField(_l("Ceritakan apa yang terjadi"), filters=[clean_text],
                          validators=[DataRequired(_l("Tulis ceritanya: apa, kapan, dan di mana."))])
@@ -93,6 +98,14 @@ class CaseForm(Form):
     def validate_facility(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Pilih faskes dari daftar."))
+
+    def validate_visit(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(VISIT_REFUSED)
+
+    @property
+    def visit_id(self):
+        return int(self.visit.data) if self.visit.data else None
 
     def validate_text(self, field):
         _too_long(field, TEXT_MAX)
@@ -166,3 +179,34 @@ class ActionForm(Form):
 
 class AssignForm(Form):
     officer = SelectField(_l("Tugaskan ke"), validate_choice=False, validators=[DataRequired(_l("Pilih petugas."))])
+
+
+def _yes_no(label):
+    return RadioField(label, validate_choice=False, choices=YES_NO,
+                      validators=[DataRequired(_l("Pilih ya atau tidak."))])
+
+
+class FeedbackForm(Form):
+    """Umpan balik kunjungan: four short questions, answered once."""
+
+    treated = _yes_no(_l("Apakah Anda dilayani pada tanggal itu?"))
+    asked_to_pay = _yes_no(_l("Apakah Anda diminta membayar?"))
+    all_medicines = _yes_no(_l("Apakah semua obat diberikan? (Pilih Ya bila tidak ada obat.)"))
+    satisfaction = RadioField(_l("Seberapa puas Anda? (1 = sangat tidak puas, 5 = sangat puas)"),
+                              validate_choice=False, choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+                              validators=[DataRequired(_l("Pilih nilai 1 sampai 5."))])
+
+    def _check_yes_no(self, field):
+        if field.data not in ("ya", "tidak"):
+            raise ValidationError(_l("Pilih ya atau tidak."))
+
+    validate_treated = validate_asked_to_pay = validate_all_medicines = _check_yes_no
+
+    def validate_satisfaction(self, field):
+        if field.data not in ("1", "2", "3", "4", "5"):
+            raise ValidationError(_l("Pilih nilai 1 sampai 5."))
+
+    @property
+    def answers(self):
+        return {"treated": self.treated.data == "ya", "asked_to_pay": self.asked_to_pay.data == "ya",
+                "all_medicines": self.all_medicines.data == "ya", "satisfaction": int(self.satisfaction.data)}

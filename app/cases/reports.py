@@ -8,7 +8,7 @@ from peewee import IntegrityError, fn
 
 from app.core import clock
 from app.core.db import db
-from app.models import Case, CaseStatSnapshot, Facility, Region
+from app.models import Case, CaseStatSnapshot, Facility, Region, VisitFeedback
 
 DASHBOARD_MAX_AGE = timedelta(minutes=15)
 DASHBOARD_DAYS = 90
@@ -23,7 +23,7 @@ def _period(query, start, end):
 def figures(start, end, now=None):
     """What the reports and the dashboard show, for cases opened in [start, end) (naive UTC):
     totals, by category, by province, first-response and resolution compliance, the median first
-    response in minutes, and the ratings. Every count is computed in SQL (GROUP BY)."""
+    response in minutes, the ratings and the feedback after visits. Every count is computed in SQL (GROUP BY)."""
     now = now or clock.now()
     base = _period(Case.select(), start, end)
     total = base.count()
@@ -50,12 +50,16 @@ def figures(start, end, now=None):
     ratings = dict(base.select(Case.rating, fn.COUNT(Case.id)).where(Case.rating.is_null(False))
                    .group_by(Case.rating).tuples())
     rated = sum(ratings.values())
+    feedback_count, feedback_average, feedback_paid, feedback_untreated = VisitFeedback.scores(start, end)
     return {
         "total": total, "by_category": by_category, "by_kind": by_kind, "by_province": by_province,
         "first_met": first_met, "first_late": first_late, "resolved_met": resolved_met,
         "resolved_late": resolved_late, "responded": count, "median_first_minutes": median,
         "ratings": {str(k): v for k, v in ratings.items()}, "rated": rated,
         "rating_average": round(sum(k * v for k, v in ratings.items()) / rated, 1) if rated else None,
+        # feedback after visits (answered in the period): satisfaction 1–5, asked to pay, not treated
+        "feedback_count": feedback_count, "feedback_average": feedback_average,
+        "feedback_paid": feedback_paid, "feedback_untreated": feedback_untreated,
     }
 
 
@@ -83,7 +87,9 @@ def dashboard(now=None, refresh=False):
     now = now or clock.now()
     snapshot = CaseStatSnapshot.get_or_none(CaseStatSnapshot.key == "public")
     if snapshot is not None and not refresh and now - snapshot.computed_at < DASHBOARD_MAX_AGE:
-        return json.loads(snapshot.payload), snapshot.computed_at
+        payload = json.loads(snapshot.payload)
+        if "feedback_count" in payload:  # a snapshot from before the feedback figures: recompute
+            return payload, snapshot.computed_at
     payload = figures(now - timedelta(days=DASHBOARD_DAYS), now + timedelta(seconds=1), now)
     payload["province_names"] = province_names(payload["by_province"])
     text = json.dumps(payload, sort_keys=True)

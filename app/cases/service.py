@@ -15,7 +15,7 @@ from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
 from app.core.labels import CASE_ANSWER_TEMPLATES
-from app.models import Case, CaseEvent, CasePause, Facility, User
+from app.models import Case, CaseEvent, CasePause, Facility, User, Visit
 from app.rules import sla
 
 #: a claim of more than this is surely a typing error (Rp100 juta); Rp0 or less is no claim
@@ -46,7 +46,7 @@ def template_text(code):
 
 
 class CaseRefused(Exception):
-    """`code`: key_used, member, facility, closed, state, action, note, amount, not_waiting,
+    """`code`: key_used, member, facility, visit, answered, closed, state, action, note, amount, not_waiting,
     not_closed, too_late, no_reopen, rated, rating, officer."""
 
     def __init__(self, code, **facts):
@@ -151,15 +151,41 @@ def _replay(request_key, family_id):
     return first
 
 
+VISIT_CHOICES = 30
+
+
+def visit_choices(family_id):
+    """The family's visits a case may be about (newest first), with the facility's name."""
+    from app.models import Participant
+
+    return list(Visit.select(Visit.id, Visit.visit_date, Visit.participant, Visit.facility, Facility.name,
+                             Participant.name)
+                .join(Facility).switch(Visit).join(Participant)
+                .where(Participant.family == family_id)
+                .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(VISIT_CHOICES))
+
+
+def _check_visit(visit_id, member):
+    """The visit a case is about must be one of the member's family (the database's foreign key
+    does not exist on a migrated SQLite, and it would not know families anyway)."""
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None or visit.participant.family_id != member.family_id:
+        raise CaseRefused("visit")
+    return visit
+
+
 def file_case(user, member, kind, category, text, facility=None, amount=None, images=(), request_key=None,
-              channel="web"):
-    """Open a case about `member` (already checked to be reachable by `user`). `images` are the
-    re-encoded JPEG bytes (at most 3). Returns (case, replayed): replayed when this one-time form
-    key already made a case, which is returned instead of a second one."""
+              channel="web", visit_id=None):
+    """Open a case about `member` (already checked to be reachable by `user`), about one of the
+    family's visits when `visit_id` is given. `images` are the re-encoded JPEG bytes (at most 3).
+    Returns (case, replayed): replayed when this one-time form key already made a case, which is
+    returned instead of a second one."""
     if kind not in sla.KINDS or category not in sla.CATEGORIES or channel not in Case.CHANNELS:
         raise CaseRefused("state")
     if kind == "klaim" and not (isinstance(amount, int) and 1 <= amount <= MAX_CLAIM):
         raise CaseRefused("amount")
+    if visit_id is not None:
+        _check_visit(visit_id, member)
     first = _replay(request_key, member.family_id)
     if first is not None:
         return first, True
@@ -175,7 +201,7 @@ def file_case(user, member, kind, category, text, facility=None, amount=None, im
                 raise _Replayed(first)
             case = Case(kind=kind, category=category, state=sla.INITIAL_STATE[kind], channel=channel,
                         participant=member.id, family=member.family_id, created_by=user.id,
-                        facility=facility.id if facility else None,
+                        facility=facility.id if facility else None, visit=visit_id,
                         claim_amount=amount if kind == "klaim" else None, photos=" ".join(names),
                         request_key=request_key or None, province_code=province, regency_code=regency,
                         opened_at=now, clock_start=now,
@@ -419,3 +445,4 @@ def reopen(user, case_id, text):
         _event(case, user, "buka_lagi", from_state, text, now)
         audit(user, "case_reopened", f"case:{case.id}", case.participant_id)
     return case
+

@@ -7,15 +7,19 @@ import io
 from datetime import datetime, time, timedelta, timezone
 
 from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from app.cases import bp, reports, service
+from app.cases import feedback as visit_feedback
 from app.cases.forms import (
+    VISIT_REFUSED,
     ActionForm,
     AssignForm,
     CaseForm,
+    FeedbackForm,
     RatingForm,
     ReopenForm,
     ReplyForm,
@@ -27,6 +31,7 @@ from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles, signed_in
 from app.core.errors import render_error
+from app.core.formatting import date_id
 from app.core.forms import parse_date
 from app.core.rendering import render, wants_fragment
 from app.models import CaseEvent, Facility, Participant
@@ -45,6 +50,7 @@ REFUSALS = {
     "no_reopen": _l("Kasus ini tidak bisa dibuka kembali."),
     "rated": _l("Anda sudah memberi nilai untuk jawaban ini."),
     "officer": _l("Pilih petugas dari daftar."),
+    "answered": _l("Umpan balik kunjungan ini sudah dikirim. Terima kasih."),
 }
 
 
@@ -72,6 +78,12 @@ def _case_form_choices(form, me, only_self=False):
     facilities = service.facility_choices(me.family)
     form.facility.choices = [SelectChoice("", _("— tidak tentang faskes tertentu —"))] + [
         SelectChoice(str(f.id), f.name) for f in facilities]
+    form.visit.choices = [SelectChoice("", _("— tidak tentang kunjungan tertentu —"))]
+    if not only_self:
+        locale = str(get_locale() or "id")
+        form.visit.choices += [
+            SelectChoice(str(v.id), f"{date_id(v.visit_date, locale)} · {v.facility.name} · {v.participant.name}")
+            for v in service.visit_choices(me.family_id)]
 
 
 @bp.route("/kasus/baru", methods=["GET", "POST"])
@@ -90,9 +102,13 @@ def new():
         facility = Facility.get_or_none(Facility.id == int(form.facility.data)) if form.facility.data else None
         try:
             case, replayed = service.file_case(user, member, form.kind.data, form.category.data, form.text.data,
-                                               facility, form.amount_value, form.images, form.request_key.data)
+                                               facility, form.amount_value, form.images, form.request_key.data,
+                                               visit_id=form.visit_id)
         except CaseRefused as refused:
-            form.request_key.errors.append(REFUSALS.get(refused.code, REFUSALS["action"]))
+            if refused.code == "visit":
+                form.visit.errors = [VISIT_REFUSED]
+            else:
+                form.request_key.errors.append(REFUSALS.get(refused.code, REFUSALS["action"]))
             form.request_key.data = new_request_key()
         else:
             flash(_("Kiriman ini sudah diterima sebelumnya: ini kasusnya.") if replayed else
@@ -100,6 +116,29 @@ def new():
             return redirect(url_for("cases.detail", case_id=case.id), 303)
     return render("cases/new.html", form=form, mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
                   total_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+
+
+@bp.route("/kasus/umpan-balik/<int:visit_id>", methods=["GET", "POST"])
+@roles("peserta")
+def feedback(visit_id):
+    """Umpan balik kunjungan: four questions, answered once by the participant or the family head.
+    "Asked to pay" or "not treated" opens a complaint about the visit."""
+    user = acting_user()
+    found, visit, member = visit_feedback.feedback_for(user.participant, visit_id)
+    form = FeedbackForm()
+    if request.method == "POST" and found.answered_at is not None:
+        flash(str(REFUSALS["answered"]), "info")
+        return redirect(url_for("cases.feedback", visit_id=visit_id), 303)
+    if form.validate_on_submit():
+        try:
+            found, case = visit_feedback.answer_feedback(user, visit_id, form.answers)
+        except CaseRefused as refused:
+            flash(str(REFUSALS.get(refused.code, REFUSALS["answered"])), "error")
+        else:
+            flash(_("Terima kasih. Pengaduan Anda tentang kunjungan ini sudah dibuat.") if case
+                  else _("Terima kasih atas umpan baliknya."), "ok")
+        return redirect(url_for("cases.feedback", visit_id=visit_id), 303)
+    return render("cases/feedback.html", form=form, feedback=found, visit=visit, member=member)
 
 
 def _detail_context(case, user):
@@ -345,7 +384,8 @@ def report_csv():
     for code, category, n in by_region:
         writer.writerow(["region", code, category, n])
     for key in ("total", "first_met", "first_late", "resolved_met", "resolved_late", "median_first_minutes",
-                "rated", "rating_average"):
+                "rated", "rating_average", "feedback_count", "feedback_average", "feedback_paid",
+                "feedback_untreated"):
         writer.writerow(["summary", key, "", figures[key] if figures[key] is not None else ""])
     audit(acting_user(), "case_report_downloaded", "case_report", start=start, end=end)
     return Response(out.getvalue(), mimetype="text/csv", headers={

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from app.content import service, text
 from app.core import clock
+from app.inbox import service as inbox
 from app.models import Announcement, Article, ArticleRegion, PageVersion, User
 
 ARTICLES = (
@@ -225,6 +226,7 @@ def seed(created):
                                 shown_from=today + timedelta(days=start), shown_until=today + timedelta(days=end),
                                 created_by=editor)
             created.append("announcement")
+    created += ["inbox_announcement"] * inbox.deliver_announcements(today)  # into the targeted inboxes
     for slug, number, title, body, effective, source, note in PAGES:
         if PageVersion.version(slug, number) is None:
             version = PageVersion.create(slug=slug, number=number, title=title, body_markdown=body,

@@ -1,6 +1,9 @@
 """Konten: the workflows of articles, announcements and transparency pages (each write in one
 transaction, audited), the editor right, and the search across articles and pages.
 
+Announcements reach the inboxes of the participants they target (app/inbox/service.py) when made
+and by the daily job when their window opens later; stopping one takes it out of every inbox.
+
 Articles: draft → published (scheduled while `published_at` is ahead: the queries compare it with
 the current time, so an article appears exactly at its moment, with no job to run) → withdrawn.
 """
@@ -12,6 +15,7 @@ from app.content import text
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import write_lock
+from app.inbox import service as inbox
 from app.models import Announcement, Article, ArticleRegion, PageVersion, SearchEntry, User
 
 WORD = re.compile(r"[^\W_]+")
@@ -124,6 +128,7 @@ def create_announcement(form, editor):
             region_code=form.region_code.data or "", segment=form.segment.data or "",
             created_by=editor, **form.values)
         audit(editor, "announcement_created", f"announcement:{announcement.id}")
+        inbox.deliver_announcements(announcement_id=announcement.id)  # shown from today: in the inboxes now
     return announcement
 
 
@@ -135,6 +140,7 @@ def stop_announcement(announcement, editor):
             return False
         announcement.stopped = True
         announcement.save()
+        inbox.withdraw_announcement(announcement.id)
         audit(editor, "announcement_stopped", f"announcement:{announcement.id}")
     return True
 

@@ -119,6 +119,7 @@ ACTION_LABELS = {
     "staff_created": _l("Akun petugas dibuat"),
     "staff_updated": _l("Akun petugas diubah"),
     "case_filed": _l("Pengaduan atau klaim dikirim"),
+    "visit_feedback_given": _l("Umpan balik kunjungan dikirim"),
     "case_viewed": _l("Pengaduan atau klaim dibuka"),
     "case_photo_viewed": _l("Foto pengaduan atau klaim dilihat"),
     "case_updated": _l("Pengaduan atau klaim ditangani petugas"),
@@ -350,6 +351,8 @@ REMINDER_LABELS = {
     "prb_pickup": _l("Ambil obat PRB besok"),
     "referral_expiry": _l("Rujukan segera berakhir"),
     "queue": _l("Antrean besok"),
+    "feedback": _l("Bagaimana pelayanan kunjungan Anda?"),
+    "announcement": _l("Pengumuman"),
 }
 SMS_STATE_LABELS = {
     "queued": _l("menunggu dikirim"),

@@ -8,11 +8,13 @@
   another member's). Another family's ids are NotFound.
 - Diagnoses, procedures and medicines are stored only encrypted (Visit.data) and never logged:
   audit entries carry ids and dates only.
+- Recording a visit also asks the participant, in their inbox, for feedback on it (app/cases).
 """
 from datetime import date, timedelta
 
 from peewee import JOIN, IntegrityError
 
+from app.cases import feedback as visit_feedback
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, write_lock
@@ -217,6 +219,7 @@ def _save_visit(member, facility_id, record, created_by=None, booking=None):
             visit.save()
     except IntegrityError:
         raise Refused("booking_recorded") from None
+    visit_feedback.ask_feedback(visit)  # the inbox asks the participant how it went (staff or office API)
     return visit
 
 

@@ -159,5 +159,9 @@ def _queue_sms(new, now):
 
 
 def create_due(day=None, now=None):
-    """The daily job: store today's reminders; how many were new."""
-    return store(due_on(day or clock.today()), now)
+    """The daily job: store today's reminders and put the announcements whose window is open into
+    the inboxes they target; how many were new."""
+    from app.inbox.service import deliver_announcements
+
+    day = day or clock.today()
+    return store(due_on(day), now) + deliver_announcements(day, now=now)

@@ -2,6 +2,9 @@
 
 - The inbox of a participant holds their reminders; a family head also sees the reminders of the
   members they act for. Another family's message is NotFound.
+- Announcements (app/content) reach the inbox of each targeted participant who has an account, as
+  a Reminder of kind "announcement" (event key per announcement and participant: never twice),
+  shown only to that participant and only until the announcement's last day (about_on).
 - Consent to reminders by SMS is stored with its date and can be withdrawn at any time.
 - A phone is verified by a 6-digit code sent through the SMS gateway (valid 10 minutes, 5 tries,
   at most 5 codes a day); only its keyed hash is stored. A verified new number becomes the phone.
@@ -10,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from peewee import Value
 
 from app.assist.channels import PhoneChannel
 from app.assist.channels import register as register_phone_channel
@@ -17,7 +21,7 @@ from app.core import clock, security, tasks
 from app.core.audit import audit
 from app.core.db import write_lock
 from app.inbox import outbox
-from app.models import Participant, PhoneCode, Reminder
+from app.models import Announcement, Family, Participant, PhoneCode, Reminder, User
 
 CODE_MINUTES = 10
 CODE_TRIES = 5
@@ -39,29 +43,79 @@ def visible_ids(me):
     return [p.id for p in me.family_members()] if me.is_head else [me.id]
 
 
+ANNOUNCEMENT = "announcement"
+
+
+def _visible(me, today=None):
+    """The condition of `me`'s inbox: reminders of the members they read, announcements only their
+    own and only until the announcement's last day."""
+    today = today or clock.today()
+    return Reminder.participant.in_(visible_ids(me)) & (
+        (Reminder.kind != ANNOUNCEMENT) | ((Reminder.participant == me.id) & (Reminder.about_on >= today)))
+
+
 def messages(me, before=None):
-    rows = list(Reminder.select().where(Reminder.participant.in_(visible_ids(me)))
+    rows = list(Reminder.select().where(_visible(me))
                 .where(Reminder.id < before if before else True)
                 .order_by(Reminder.id.desc()).limit(21))
     return rows[:20], (rows[19].id if len(rows) > 20 else None)
 
 
 def unread_count(me):
-    return Reminder.select().where(Reminder.participant.in_(visible_ids(me)), Reminder.read_at.is_null()).count()
+    return Reminder.select().where(_visible(me), Reminder.read_at.is_null()).count()
 
 
 def message(me, reminder_id):
     found = Reminder.get_or_none(Reminder.id == reminder_id)
-    if found is None or found.participant_id not in visible_ids(me):
+    if found is None or not Reminder.select().where((Reminder.id == found.id) & _visible(me)).exists():
         raise NotFound
     return found
+
+
+def announcement_of(reminder):
+    """The announcement an inbox message of kind "announcement" carries."""
+    announcement_id = int(reminder.event_key.split(":")[1])
+    return Announcement.get_by_id(announcement_id)
+
+
+def deliver_announcements(day=None, announcement_id=None, participant_id=None, now=None):
+    """Put the announcements shown on `day` into the inbox of every participant with an account they
+    target (or only `announcement_id`, or only `participant_id`'s): one INSERT … SELECT … ON CONFLICT
+    DO NOTHING per announcement, so running it again adds nothing. How many were new."""
+    day, now = day or clock.today(), now or clock.now()
+    current = Announcement.current(day)
+    if announcement_id is not None:
+        current = current.where(Announcement.id == announcement_id)
+    made = 0
+    for announcement in current:
+        people = (Participant.select(Participant.id, Value(ANNOUNCEMENT),
+                                     Value(f"{ANNOUNCEMENT}:{announcement.id}:").concat(Participant.id.cast("text")),
+                                     Value(announcement.shown_until), Value(now))
+                  .join(Family).switch(Participant).join(User, on=(User.participant == Participant.id))
+                  .where(User.active == True))  # noqa: E712
+        code = announcement.region_code
+        if code:
+            people = people.where((Family.district == code) | Family.district.startswith(f"{code}."))
+        if announcement.segment:
+            people = people.where(Family.segment == announcement.segment)
+        if participant_id is not None:
+            people = people.where(Participant.id == participant_id)
+        made += (Reminder.insert_from(people, [Reminder.participant, Reminder.kind, Reminder.event_key,
+                                               Reminder.about_on, Reminder.created_at])
+                 .on_conflict_ignore().as_rowcount().execute())
+    return made
+
+
+def withdraw_announcement(announcement_id):
+    """A stopped announcement leaves every inbox."""
+    return Reminder.delete().where(Reminder.kind == ANNOUNCEMENT,
+                                   Reminder.event_key.startswith(f"{ANNOUNCEMENT}:{announcement_id}:")).execute()
 
 
 def mark_read(me, reminder_id=None):
     """One message, or all of them (reminder_id None), read now; how many changed."""
     ids = [message(me, reminder_id).id] if reminder_id else None
-    query = Reminder.update(read_at=clock.now()).where(Reminder.participant.in_(visible_ids(me)),
-                                                     Reminder.read_at.is_null())
+    query = Reminder.update(read_at=clock.now()).where(_visible(me), Reminder.read_at.is_null())
     if ids:
         query = query.where(Reminder.id.in_(ids))
     return query.execute()

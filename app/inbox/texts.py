@@ -31,8 +31,19 @@ def body(reminder, name):
     if kind == "referral_expiry":
         return _("Rujukan %(name)s berlaku sampai %(day)s. Setelah itu minta rujukan baru di FKTP.",
                  name=name, day=day)
+    if kind == "feedback":
+        return _("Bagaimana kunjungan %(name)s pada %(day)s? Jawab 4 pertanyaan singkat: dilayani atau "
+                 "tidak, diminta membayar atau tidak, obat lengkap atau tidak, dan nilai kepuasan.",
+                 name=name, day=day)
     return _("%(name)s punya antrean nomor %(n)d besok, %(day)s. Datang sebelum jam mulai poli.",
              name=name, n=reminder.number or 0, day=day)
+
+
+def feedback_visit(reminder):
+    """The visit id a feedback question is about ("feedback:17" → 17), else None."""
+    if reminder.kind != "feedback":
+        return None
+    return int(reminder.event_key.split(":")[1])
 
 
 def sms_text(reminder, participant):

@@ -43,6 +43,7 @@ def _me():
 def index():
     """My messages (and my family's, for the head), newest first, 20 a page."""
     me = _me()
+    service.deliver_announcements(participant_id=me.id)  # one published since the daily job ran
     rows, more = service.messages(me, request.args.get("sebelum", type=parse_id))
     names = {p.id: p.name for p in me.family_members()}
     return render("inbox/index.html", rows=rows, more=more, names=names, title_of=texts.title)
@@ -53,9 +54,12 @@ def index():
 def message(reminder_id):
     me = _me()
     found = service.message(me, reminder_id)
+    if found.kind == service.ANNOUNCEMENT:
+        announcement = service.announcement_of(found)
+        return render("inbox/message.html", message=found, title=announcement.title, text=announcement.body)
     person = Participant.get_by_id(found.participant_id)
     return render("inbox/message.html", message=found, title=texts.title(found),
-                  text=texts.body(found, person.name))
+                  text=texts.body(found, person.name), feedback_visit=texts.feedback_visit(found))
 
 
 @bp.post("/dibaca")

@@ -16,7 +16,7 @@ from app.models.accounts import (  # noqa: F401
 from app.models.api import SCOPES, ApiClient, IdempotentWrite, SmsLog  # noqa: F401
 from app.models.assist import Consent, DataRequest, Kiosk  # noqa: F401
 from app.models.base import BaseModel, EncryptedData  # noqa: F401
-from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot  # noqa: F401
+from app.models.cases import Case, CaseEvent, CasePause, CaseStatSnapshot, VisitFeedback  # noqa: F401
 from app.models.changes import ChangeRequest, MembershipChange  # noqa: F401
 from app.models.content import Announcement, Article, ArticleRegion, PageVersion, SearchEntry  # noqa: F401
 from app.models.contributions import (  # noqa: F401
@@ -46,6 +46,6 @@ MODELS = (
     FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry, Consent, Kiosk, DataRequest,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
-    Case, CaseEvent, CasePause, CaseStatSnapshot, MemberAddition,
+    Case, CaseEvent, CasePause, CaseStatSnapshot, VisitFeedback, MemberAddition,
     ApiClient, IdempotentWrite, SmsLog,
 )

@@ -12,12 +12,17 @@ from peewee import (
     IntegerField,
     SmallIntegerField,
     TextField,
+    fn,
+)
+from peewee import (
+    Case as SqlCase,
 )
 
 from app.core import clock, security
 from app.models.accounts import User
 from app.models.base import BaseModel, EncryptedData
 from app.models.facilities import Facility
+from app.models.health import Visit
 from app.models.membership import Family, Participant
 
 
@@ -26,7 +31,8 @@ class Case(EncryptedData, BaseModel):
 
     due_at is the next deadline still running — the first response while none was given, else the
     resolution — and None once closed or while the clock is paused (waiting for the participant).
-    visit_id will point at the visit the case is about (a foreign key once visits exist).
+    `visit` is the visit the case is about (a foreign key on PostgreSQL; on SQLite the migrated
+    column is a plain indexed integer, so the service checks it: app/cases/service.py).
     """
 
     CHANNELS = ("web", "kiosk", "facilitator", "sms", "phone_165")
@@ -41,7 +47,7 @@ class Case(EncryptedData, BaseModel):
     family = ForeignKeyField(Family, backref="cases")
     created_by = ForeignKeyField(User, null=True)
     facility = ForeignKeyField(Facility, null=True, backref="cases")
-    visit_id = IntegerField(null=True)
+    visit = ForeignKeyField(Visit, null=True, column_name="visit_id", index=True, backref="cases")
     data_encrypted = TextField(default="")
     claim_amount = IntegerField(null=True)
     approved_amount = IntegerField(null=True)
@@ -163,3 +169,40 @@ class CaseStatSnapshot(BaseModel):
 
     class Meta:
         table_name = "case_stat_snapshot"
+
+
+class VisitFeedback(BaseModel):
+    """Umpan balik kunjungan: the four questions asked in the inbox after each recorded visit (one
+    row per visit, made in the visit's transaction), answered once by the participant or their
+    family head. "Asked to pay" or "not treated" opened `case`."""
+
+    visit = ForeignKeyField(Visit, unique=True, backref="feedback")
+    participant = ForeignKeyField(Participant, backref="visit_feedback")
+    asked_at = DateTimeField(default=clock.now)
+    answered_at = DateTimeField(null=True)
+    answered_by = ForeignKeyField(User, null=True)
+    treated = BooleanField(null=True)
+    asked_to_pay = BooleanField(null=True)
+    all_medicines = BooleanField(null=True)
+    satisfaction = SmallIntegerField(null=True)
+    case = ForeignKeyField(Case, null=True)
+
+    class Meta:
+        table_name = "visit_feedback"
+        indexes = ((("answered_at",), False),)
+
+    @property
+    def opens_case(self):
+        return self.asked_to_pay is True or self.treated is False
+
+    @classmethod
+    def scores(cls, start, end):
+        """(count, average satisfaction or None, asked to pay, not treated) of the answers given in
+        [start, end) (naive UTC), computed in SQL."""
+        row = (cls.select(fn.COUNT(cls.id), fn.AVG(cls.satisfaction),
+                          fn.SUM(SqlCase(None, [(cls.asked_to_pay == True, 1)], 0)),  # noqa: E712
+                          fn.SUM(SqlCase(None, [(cls.treated == False, 1)], 0)))  # noqa: E712
+               .where(cls.answered_at.is_null(False) & (cls.answered_at >= start) & (cls.answered_at < end))
+               .tuples().get())
+        count, average, paid, untreated = row
+        return count or 0, (round(float(average), 1) if count else None), int(paid or 0), int(untreated or 0)

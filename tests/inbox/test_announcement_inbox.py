@@ -1,0 +1,101 @@
+"""Announcements in the inbox of the participants they target: during the display window only,
+read/unread like reminders, never twice however often the delivery runs, gone when stopped."""
+from datetime import timedelta
+
+from app.content import service as content
+from app.core import clock
+from app.inbox import reminders, service
+from app.models import Announcement, Participant, Reminder, User
+from tests.helpers import csrf_post, page, signed_in_client
+
+BUDI, DEWI = "0001000000001", "0001000000002"
+
+
+def _announce(app, region, days=(0, 3), title="Layanan terganggu Sabtu"):
+    with app.app_context():
+        editor = User.get(User.username == "petugas")
+        today = clock.today()
+        announcement = Announcement.create(kind="gangguan", title=title, body="Aplikasi pemeliharaan pukul 22.00.",
+                                           region_code=region, shown_from=today + timedelta(days=days[0]),
+                                           shown_until=today + timedelta(days=days[1]), created_by=editor)
+        return announcement
+
+
+def _keys(app, announcement):
+    with app.app_context():
+        return list(Reminder.select(Reminder.participant, Reminder.read_at)
+                    .where(Reminder.event_key.startswith(f"announcement:{announcement.id}:")).tuples())
+
+
+def test_a_targeted_announcement_reaches_the_inbox_once_and_is_read_like_a_reminder(app):
+    with app.app_context():
+        budi, dewi = Participant.by_card(BUDI), Participant.by_card(DEWI)
+        region = budi.family.district_code[:5]
+        assert not (dewi.family.district_code or "").startswith(region)  # Dewi lives elsewhere
+    announcement = _announce(app, region)
+    with app.app_context():
+        first = service.deliver_announcements()
+        again = service.deliver_announcements() + reminders.create_due()
+    assert first >= 1
+    rows = _keys(app, announcement)
+    assert len(rows) == first and budi.id in {pid for pid, _read in rows} and dewi.id not in {p for p, _r in rows}
+    client = signed_in_client(app, "peserta")
+    unread_before = int(page(client.get("/beranda")).find(id="unread").get_text().split()[-1])
+    inbox = page(client.get("/pesan"))
+    assert len(_keys(app, announcement)) == len(rows)  # the inbox page delivers nothing twice
+    with app.app_context():
+        message = Reminder.get(Reminder.event_key == f"announcement:{announcement.id}:{budi.id}")
+    item = inbox.find("a", href=f"/pesan/{message.id}")
+    assert item is not None and item.find("b") is not None  # unread
+    shown = page(client.get(f"/pesan/{message.id}"))
+    assert shown.find("h1").get_text() == "Layanan terganggu Sabtu"
+    assert "pemeliharaan" in shown.find(id="isi-pesan").get_text()
+    assert csrf_post(client, "/pesan/dibaca", {"pesan": str(message.id)}, form_page="/pesan").status_code == 303
+    unread = page(client.get("/beranda")).find(id="unread")
+    assert unread is None or int(unread.get_text().split()[-1]) == unread_before - 1
+    dewi_client = signed_in_client(app, "peserta_lunas")
+    assert dewi_client.get(f"/pesan/{message.id}").status_code == 404
+    assert again == 0 or len(_keys(app, announcement)) == len(rows)
+
+
+def test_outside_its_window_or_stopped_an_announcement_is_not_in_the_inbox(app):
+    with app.app_context():
+        region = Participant.by_card(BUDI).family.district_code[:2]
+    later = _announce(app, region, days=(2, 5), title="Tarif baru")
+    client = signed_in_client(app, "peserta")
+    client.get("/pesan")
+    assert _keys(app, later) == []  # not before its first day
+    current = _announce(app, region, title="Program baru")
+    inbox = page(client.get("/pesan"))  # the inbox page delivers one made since the daily job
+    with app.app_context():
+        budi = Participant.by_card(BUDI)
+        message = Reminder.get(Reminder.event_key == f"announcement:{current.id}:{budi.id}")
+        assert inbox.find("a", href=f"/pesan/{message.id}") is not None
+        Reminder.update(about_on=clock.today() - timedelta(days=1)).where(Reminder.id == message.id).execute()
+    assert page(client.get("/pesan")).find("a", href=f"/pesan/{message.id}") is None  # its window ended
+    assert client.get(f"/pesan/{message.id}").status_code == 404
+    stopped = _announce(app, region, title="Dihentikan")
+    with app.app_context():
+        service.deliver_announcements()
+        assert _keys(app, stopped)
+        content.stop_announcement(stopped, User.get(User.username == "petugas"))
+    assert _keys(app, stopped) == []
+
+
+def test_the_family_head_does_not_get_each_members_copy(app):
+    with app.app_context():
+        region = Participant.by_card(BUDI).family.district_code[:2]
+    announcement = _announce(app, region, title="Satu saja")
+    with app.app_context():
+        service.deliver_announcements()
+    client = signed_in_client(app, "peserta")
+    inbox = page(client.get("/pesan"))
+    titles = [a.get_text() for a in inbox.find("ol", id="pesan").find_all("a")]
+    with app.app_context():
+        mine = Reminder.select().where(Reminder.event_key.startswith(f"announcement:{announcement.id}:")).count()
+    assert mine >= 1 and titles.count("Pengumuman") >= 1
+    hrefs = {a["href"] for a in inbox.find("ol", id="pesan").find_all("a")}
+    with app.app_context():
+        others = Reminder.select().where(Reminder.event_key.startswith(f"announcement:{announcement.id}:"),
+                                         Reminder.participant != Participant.by_card(BUDI).id)
+        assert not any(f"/pesan/{r.id}" in hrefs for r in others)
