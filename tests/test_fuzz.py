@@ -34,7 +34,7 @@ LONG_MINIMUM = 10_000
 #: POST routes no HTML form reaches, and why they are not fuzzed here
 NOT_FORMS = {
     "api.payment_callback": "a signed JSON API, not a form: tests/api sends it malformed bodies",
-    **dict.fromkeys(("api.push_payment", "api.update_facility", "api.upsert_participant"),
+    **dict.fromkeys(("api.push_payment", "api.push_visit", "api.update_facility", "api.upsert_participant"),
                     "the office API: JSON, not a form; tests/api/test_api_generated.py fuzzes it from its schemas"),
     **dict.fromkeys(("api.sms_delivery_report", "api.sms_inbound"),
                     "signed gateway webhooks, not forms: tests/api and tests/inbox send them bad bodies"),
