@@ -57,14 +57,6 @@ def resign(body, now=None):
             "X-Signature": signature}
 
 
-def percentile(values, q):
-    """The q-quantile (0..1) of values by nearest rank; 0.0 for none."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
-
-
 def csrf_token(html):
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
     value = tag and re.search(r'value="([^"]+)"', tag.group(0))

@@ -5,7 +5,7 @@ sent it by its signature. The workflow lives in app/contributions.py; README "Pa
 documents the contract for the channels.
 """
 from flask import current_app, jsonify, request
-from peewee import DatabaseError
+from peewee import DatabaseError, InterfaceError
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp, office
@@ -68,11 +68,13 @@ def payment_callback():
     try:
         outcome = contributions.apply_payment(callback.va_number, callback.amount, callback.channel,
                                               callback.reference, callback.paid_at)
-    except DatabaseError:  # locked or unreachable: nothing was applied, the channel should retry
+    # locked or unreachable (InterfaceError: a pooled connection the restarted server closed): nothing
+    # was applied, the channel should retry
+    except (DatabaseError, InterfaceError):
         current_app.logger.exception("payment callback not applied")
         try:
             return _refuse("unavailable", channel, reference)
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):
             status, message = contributions.ERRORS["unavailable"]
             return _json({"error": "unavailable", "message": message}, status)
     detail = {"payment": outcome.payment.id, "amount": callback.amount}
