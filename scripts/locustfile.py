@@ -23,7 +23,7 @@ FAMILIES = int(os.environ["LOAD_FAMILIES"])
 SIGN_IN_POOL = 40
 WRONG_POOL = 10
 accounts = itertools.count(SIGN_IN_POOL)
-sent = {"bookings": [], "cases": [], "payments": {}, "payment_statuses": {}}
+sent = {"bookings": [], "cases": [], "payments": {}, "payment_statuses": {}, "unanswered": set()}
 SEARCHES = ("puskesmas", "cibinong", "klinik", "rsud", "puskesmas cibinong", "apotek", "coblong", "pskms")
 
 
@@ -144,7 +144,8 @@ class PaymentChannel(HttpUser):
                 sent["payments"][reference] = body
                 sent["payment_statuses"].setdefault(reference, []).append(response.json().get("status"))
                 response.success()
-            else:
+            else:  # no 2xx (a timeout at saturation): the server may or may not have stored it
+                sent["unanswered"].add(reference)
                 response.failure(f"status {response.status_code}")
 
 
@@ -152,4 +153,5 @@ class PaymentChannel(HttpUser):
 def record(environment, **_):
     payments = {ref: statuses for ref, statuses in sent["payment_statuses"].items()}
     Path(os.environ["LOAD_RECORD"]).write_text(json.dumps(
-        {"bookings": sent["bookings"], "cases": sent["cases"], "payments": payments}))
+        {"bookings": sent["bookings"], "cases": sent["cases"], "payments": payments,
+         "unanswered": sorted(sent["unanswered"] - set(payments))}))

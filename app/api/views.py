@@ -5,7 +5,7 @@ sent it by its signature. The workflow lives in app/contributions.py; README "Pa
 documents the contract for the channels.
 """
 from flask import current_app, jsonify, request
-from peewee import DatabaseError, InterfaceError
+from peewee import DatabaseError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp, office
@@ -100,6 +100,12 @@ def _http_error(error):
 def _unexpected(error):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if isinstance(error, (OperationalError, InterfaceError)):  # no database for a moment: retry later
+        current_app.logger.warning("database unavailable: %s", type(error).__name__)
+        if request.endpoint != "api.payment_callback":
+            return problem_response("unavailable")
+        status, message = contributions.ERRORS["unavailable"]
+        return _json({"error": "unavailable", "message": message}, status)
     current_app.logger.exception("unhandled API error")
     if request.endpoint != "api.payment_callback":
         return problem_response("internal_error")

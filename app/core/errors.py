@@ -1,7 +1,8 @@
 """One handler for every error status: a small Indonesian page (or fragment) with a way back."""
-from flask import abort, current_app, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.extensions import compress
@@ -23,6 +24,7 @@ MESSAGES = {
     500: (_l("Terjadi gangguan"),
           _l("Maaf, ada gangguan di sistem kami. Data Anda aman. Coba lagi beberapa saat lagi.")),
 }
+MESSAGES[503] = MESSAGES[500]  # the database is unreachable for a moment (e.g. restarting)
 CSRF_MESSAGE = _l("Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.")
 #: Last resort when even the error page cannot be rendered (e.g. the database is down).
 BARE_500 = ('<!doctype html><html lang="id"><meta charset="utf-8"><title>Terjadi gangguan</title>'
@@ -81,5 +83,14 @@ def register_error_handlers(app):
     def _unexpected(error):
         if isinstance(error, HTTPException):
             return _http(error)
+        if isinstance(error, (OperationalError, InterfaceError)):  # no database connection: retry later
+            current_app.logger.warning("database unavailable: %s", type(error).__name__)
+            if request.path.startswith("/api/"):
+                response = jsonify(error="unavailable", message=str(MESSAGES[503][1]))
+                response.status_code = 503
+            else:
+                response = current_app.make_response(render_error(503))
+            response.headers["Retry-After"] = "1"
+            return response
         current_app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)
