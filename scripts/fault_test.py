@@ -102,8 +102,8 @@ def book(base, index, poli_id, day, confirmed, stats, start):
     for _ in range(MAX_TRIES):
         try:
             token = csrf_token(session.get(f"{base}/masuk", timeout=10).text)
-            answer = session.post(f"{base}/masuk", data={"identifier": card, "password": PASSWORD,
-                                                         "csrf_token": token}, allow_redirects=False, timeout=10)
+            form = {"identifier": card, "password": PASSWORD, "csrf_token": token}
+            answer = session.post(f"{base}/masuk", data=form, allow_redirects=False, timeout=10)
             if answer.status_code in (302, 303):
                 page = session.get(f"{base}/antrean", timeout=10)
                 if page.status_code == 200 and csrf_token(page.text):
@@ -155,7 +155,8 @@ def chaos(master, cluster, progress, total, kills, done, log):
             except ProcessLookupError:
                 pass
         if log["kills"] % 5 == 0:
-            print(f"  {len(progress)}/{total} callbacks answered, {log['kills']} kills, {dict(log['stats'])}", flush=True)
+            print(f"  {len(progress)}/{total} callbacks answered, {log['kills']} kills, {dict(log['stats'])}",
+                  flush=True)
         if not restarted and len(progress) >= 0.4 * total:
             cluster.restart()
             restarted = True
@@ -188,8 +189,8 @@ def checks(plan_refs, expected_by_va, unknown_refs, confirmed, poli_id, quota, d
     results += [("payments lost", lost), ("payments duplicated", duplicated),
                 ("unmatched that should have matched", should_match), ("unknown VA applied", wrongly_matched),
                 ("families whose applied sum differs", sums_off)]
-    bookings = query(DATABASE_URL, "SELECT participant_id, number, request_key FROM booking WHERE poli_id = %s "
-                     "AND visit_date = %s AND active_key = 1", (poli_id, day))
+    bookings = query(DATABASE_URL, "SELECT participant_id, number, request_key FROM booking "
+                     "WHERE poli_id = %s AND visit_date = %s AND active_key = 1", (poli_id, day))
     counter = query(DATABASE_URL, "SELECT booked FROM poli_day WHERE poli_id = %s AND visit_date = %s",
                     (poli_id, day))
     keys = [b[2] for b in bookings]
@@ -207,7 +208,8 @@ def checks(plan_refs, expected_by_va, unknown_refs, confirmed, poli_id, quota, d
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callbacks", type=int, default=1000, help="distinct payments (default 1,000)")
-    parser.add_argument("--resends", type=int, default=200, help="deliberate duplicate callbacks (default 200)")
+    parser.add_argument("--resends", type=int, default=200, 
+                        help="deliberate duplicate callbacks (default 200)")
     parser.add_argument("--kills", type=int, default=10, help="at least this many SIGKILLs (default 10)")
     parser.add_argument("--threads", type=int, default=6, help="callback senders (default 6)")
     args = parser.parse_args()
@@ -218,7 +220,8 @@ def main():
         env = app_env(DATABASE_URL, REDIS_URL, directory)
         create_database(DATABASE_URL)
         flush_redis(REDIS_URL)
-        print(f"throwaway PostgreSQL on {HOST}:{PG_PORT}; preparing demo data + {FAMILIES} families...", flush=True)
+        print(f"throwaway PostgreSQL on {HOST}:{PG_PORT}; preparing demo data + {FAMILIES} families...",
+              flush=True)
         prepare(env, FAMILIES)
         poli_id, quota = query(DATABASE_URL, "SELECT p.id, p.daily_quota FROM poli p JOIN facility f ON "
                                "f.id = p.facility_id WHERE f.code = 'DEMO-PKM-3201' AND p.code = 'gigi'")[0]
@@ -234,19 +237,23 @@ def main():
                 va, amount = f"7777700000{n:06d}", 35_000
                 unknown_refs.add(reference)
             else:
-                va, amount = extra_family(CONTENDERS + n % (FAMILIES - CONTENDERS))[1], random.choice((10_000, 35_000))
+                va = extra_family(CONTENDERS + n % (FAMILIES - CONTENDERS))[1]
+                amount = random.choice((10_000, 35_000))
                 expected_by_va[va] = expected_by_va.get(va, 0) + amount
             plan.append((reference, signed_callback(va, amount, reference)[0]))
         sends = plan + random.sample(plan, args.resends)  # the resends: the same body again
         random.shuffle(sends)
         stats = {"retries": 0, "booking retries": 0, "bookings refused (full)": 0, "given up": 0}
-        progress, done, log, confirmed = [], threading.Event(), {"kills": 0, "restarts": 0, "stats": stats}, {}
+        progress, done, confirmed = [], threading.Event(), {}
+        log = {"kills": 0, "restarts": 0, "stats": stats}
         start = threading.Event()
-        senders = [threading.Thread(target=send_callbacks, args=(base, sends[i::args.threads], stats, progress))
+        senders = [threading.Thread(target=send_callbacks,
+                                    args=(base, sends[i::args.threads], stats, progress))
                    for i in range(args.threads)]
         contenders = [threading.Thread(target=book, args=(base, i, poli_id, day, confirmed, stats, start))
                       for i in range(CONTENDERS)]
-        killer = threading.Thread(target=chaos, args=(gunicorn, cluster, progress, len(sends), args.kills, done, log))
+        killer = threading.Thread(target=chaos,
+                                  args=(gunicorn, cluster, progress, len(sends), args.kills, done, log))
         started = time.monotonic()
         for thread in senders + contenders + [killer]:
             thread.start()
@@ -261,16 +268,19 @@ def main():
         stop(huey)
         stop(gunicorn)
         huey = gunicorn = None
-        verify = subprocess.run([str(BIN / "flask"), "ledger", "verify"], cwd=ROOT, env=env, capture_output=True,
-                                text=True)
+        verify = subprocess.run([str(BIN / "flask"), "ledger", "verify"], cwd=ROOT, env=env,
+                                capture_output=True, text=True)
         results, booked = checks({ref for ref, _ in plan}, expected_by_va, unknown_refs, confirmed, poli_id,
                                  quota, day)
-        print(f"\n{len(sends):,} callbacks ({args.callbacks:,} distinct payments, {args.resends} deliberate resends, "
-              f"{len(unknown_refs)} to unknown VAs) in {seconds:.0f} s; {stats['retries']:,} retries after no 2xx")
-        print(f"{log['kills']} gunicorn workers killed with SIGKILL, PostgreSQL restarted {log['restarts']} time(s)")
+        print(f"\n{len(sends):,} callbacks ({args.callbacks:,} distinct payments, {args.resends} "
+              f"deliberate resends, {len(unknown_refs)} to unknown VAs) in {seconds:.0f} s; "
+              f"{stats['retries']:,} retries after no 2xx")
+        print(f"{log['kills']} gunicorn workers killed with SIGKILL, PostgreSQL restarted {log['restarts']} "
+              f"time(s)")
         print(f"{CONTENDERS} participants rushing for {quota} slots ({day}): {booked} booked, "
               f"{stats['bookings refused (full)']} refusals 'full', {stats['booking retries']} retries")
-        print(f"flask ledger verify: {verify.stdout.strip().splitlines()[-1] if verify.stdout.strip() else verify.stderr[-300:]}")
+        said = verify.stdout.strip().splitlines()[-1] if verify.stdout.strip() else verify.stderr[-300:]
+        print(f"flask ledger verify: {said}")
         print(f"requests given up after {MAX_TRIES} tries: {stats['given up']}")
         failed = verify.returncode != 0 or stats["given up"] != 0
         for what, count in results:

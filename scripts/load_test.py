@@ -34,7 +34,8 @@ def run_locust(port, args, directory, env):
                "--host", f"http://{HOST}:{port}", "-u", str(args.users), "-r", str(max(1, args.users // 5)),
                "-t", f"{args.duration}s", "--csv", str(Path(directory, "stats")), "--only-summary",
                "--stop-timeout", "10", "--loglevel", "WARNING"]
-    subprocess.run(command, cwd=ROOT, env={**env, "LOAD_RECORD": str(record), "LOAD_FAMILIES": str(args.families)},
+    subprocess.run(command, cwd=ROOT,
+                   env={**env, "LOAD_RECORD": str(record), "LOAD_FAMILIES": str(args.families)},
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     with open(Path(directory, "stats_stats.csv"), newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -49,31 +50,33 @@ def print_stats(rows, args):
         print(f"{name:<28} {int(row['Request Count']):>8} {int(row['Failure Count']):>6} "
               f"{float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>7} {row['99%']:>7}")
     total = next(row for row in rows if row["Name"] == "Aggregated")
-    print(f"\n{args.users} simulated users for {args.duration} s; gunicorn 4 workers x 2 threads on PostgreSQL, "
-          f"Redis, huey worker running")
+    print(f"\n{args.users} simulated users for {args.duration} s; gunicorn 4 workers x 2 threads on "
+          f"PostgreSQL, Redis, huey worker running")
     return int(total["Failure Count"])
 
 
 def check_database(sent):
     """[(what, sent, stored once, problems)] for bookings, cases and payments."""
     results = []
-    for what, table, keys in (("bookings", "booking", sent["bookings"]), ("cases", "service_case", sent["cases"])):
-        counts = dict(query(DATABASE_URL, f"SELECT request_key, COUNT(*) FROM {table} WHERE request_key = ANY(%s) "
-                                          "GROUP BY request_key", (keys,))) if keys else {}
+    for what, table, keys in (("bookings", "booking", sent["bookings"]),
+                              ("cases", "service_case", sent["cases"])):
+        sql = f"SELECT request_key, COUNT(*) FROM {table} WHERE request_key = ANY(%s) GROUP BY request_key"
+        counts = dict(query(DATABASE_URL, sql, (keys,))) if keys else {}
         missing = sum(1 for key in set(keys) if key not in counts)
         doubled = sum(1 for n in counts.values() if n > 1)
         results.append((what, len(keys), sum(1 for n in counts.values() if n == 1), missing + doubled))
     references, unanswered = list(sent["payments"]), set(sent["unanswered"])
-    rows = query(DATABASE_URL, "SELECT reference, COUNT(*) FROM payment WHERE channel = 'demo' AND reference LIKE "
-                 "'LOAD-%%' GROUP BY reference")
+    rows = query(DATABASE_URL, "SELECT reference, COUNT(*) FROM payment WHERE channel = 'demo' "
+                 "AND reference LIKE 'LOAD-%%' GROUP BY reference")
     counts = dict(rows)
     # stored but never answered with a 2xx (timed out at saturation) is fine once; anything else is stray
-    stray = sum(1 for reference in counts if reference not in sent["payments"] and reference not in unanswered)
+    stray = sum(1 for ref in counts if ref not in sent["payments"] and ref not in unanswered)
     missing = sum(1 for reference in references if reference not in counts)
     doubled = sum(1 for n in counts.values() if n > 1)
     applied_twice = sum(1 for statuses in sent["payments"].values() if statuses.count("applied") > 1)
     resent = sum(len(statuses) - 1 for statuses in sent["payments"].values())
-    results.append((f"payments ({resent} resends, {len(unanswered)} unanswered)", len(references), sum(1 for n in counts.values() if n == 1),
+    results.append((f"payments ({resent} resends, {len(unanswered)} unanswered)", len(references),
+                    sum(1 for n in counts.values() if n == 1),
                     missing + doubled + stray + applied_twice))
     return results
 
@@ -82,7 +85,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--users", type=int, default=60, help="simulated users (default 60)")
-    parser.add_argument("--families", type=int, default=300, help="extra families with accounts (default 300)")
+    parser.add_argument("--families", type=int, default=300, 
+                        help="extra families with accounts (default 300)")
     args = parser.parse_args()
     args.families = max(args.families, args.users + 60)
     gunicorn = huey = None
@@ -95,7 +99,8 @@ def main():
             prepare(env, args.families)
             gunicorn, port = start_gunicorn(env)
             huey = start_huey(env)
-            print(f"locust: {args.users} users for {args.duration} s against http://{HOST}:{port}", flush=True)
+            print(f"locust: {args.users} users for {args.duration} s against http://{HOST}:{port}",
+                  flush=True)
             rows, sent = run_locust(port, args, directory, env)
             errors = print_stats(rows, args)
             stop(huey)

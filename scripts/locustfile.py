@@ -28,7 +28,8 @@ SEARCHES = ("puskesmas", "cibinong", "klinik", "rsud", "puskesmas cibinong", "ap
 
 
 def forwarded(user):
-    user.client.headers["X-Forwarded-For"] = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    octets = (random.randint(0, 255), random.randint(0, 255), random.randint(1, 254))
+    user.client.headers["X-Forwarded-For"] = "10.%d.%d.%d" % octets
 
 
 def sign_in(client, card, password, name):
@@ -70,7 +71,8 @@ class Participant(HttpUser):
     @task(2)
     def book(self):
         page = self.client.get("/antrean", name="queue form")
-        polis, days, members = options(page.text, "poli"), options(page.text, "visit_date"), options(page.text, "member")
+        polis, days = options(page.text, "poli"), options(page.text, "visit_date")
+        members = options(page.text, "member")
         token = csrf_token(page.text)
         if not (polis and days and members and token):
             return
@@ -96,7 +98,8 @@ class Participant(HttpUser):
         key = secrets.token_hex(16)
         form = {"csrf_token": token, "request_key": key, "kind": random.choice(("pengaduan", "informasi")),
                 "category": random.choice(("iuran", "pelayanan_faskes", "kepesertaan")), "member": members[0],
-                "facility": "", "text": "Uji beban: antrean di loket lama sekali pada tanggal 10.", "amount": ""}
+                "facility": "", "amount": "",
+                "text": "Uji beban: antrean di loket lama sekali pada tanggal 10."}
         with self.client.post("/kasus/baru", data=form, allow_redirects=False, name="case filing",
                               catch_response=True) as response:
             if response.status_code == 303:
@@ -138,8 +141,8 @@ class PaymentChannel(HttpUser):
             reference = f"LOAD-{secrets.token_hex(8)}"
             va = extra_family(random.randrange(SIGN_IN_POOL, FAMILIES))[1]
             body, headers = signed_callback(va, random.choice((10_000, 35_000, 42_000)), reference)
-        with self.client.post("/api/v1/payments/callback", data=body, headers=headers, name="payment callback",
-                              catch_response=True) as response:
+        with self.client.post("/api/v1/payments/callback", data=body, headers=headers,
+                              name="payment callback", catch_response=True) as response:
             if response.status_code in (200, 202):
                 sent["payments"][reference] = body
                 sent["payment_statuses"].setdefault(reference, []).append(response.json().get("status"))

@@ -203,7 +203,8 @@ def start_gunicorn(env, workers=4, threads=2):
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)},
+        cwd=ROOT, env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers),
+                       "GUNICORN_THREADS": str(threads)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_http(port, "/healthz", process)
     return process, port

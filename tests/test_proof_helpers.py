@@ -34,8 +34,9 @@ def test_a_callback_is_signed_over_the_timestamp_and_the_exact_body():
 
 
 def test_form_values_from_a_page():
-    html = ('<input type="hidden" name="csrf_token" value="abc"><select name="poli"><option value="">—</option>'
-            '<option value="3">Umum</option><option value="4" selected>Gigi</option></select>'
+    html = ('<input type="hidden" name="csrf_token" value="abc"><select name="poli">'
+            '<option value="">—</option><option value="3">Umum</option>'
+            '<option value="4" selected>Gigi</option></select>'
             '<input type="hidden" name="member" value="12">')
     assert proof.csrf_token(html) == "abc"
     assert proof.options(html, "poli") == ["3", "4"]

@@ -20,5 +20,6 @@ def test_a_page_says_try_again(client, monkeypatch):
 
 def test_a_payment_callback_is_told_to_retry(client, monkeypatch):
     monkeypatch.setattr(db_module, "db", _Down())
-    response = client.post("/api/v1/payments/callback", data=b"{}", headers={"Content-Type": "application/json"})
+    response = client.post("/api/v1/payments/callback", data=b"{}",
+                           headers={"Content-Type": "application/json"})
     assert response.status_code == 503 and response.json["error"] == "unavailable"
