@@ -48,7 +48,7 @@ def test_healthz_fails_when_the_database_is_gone(client, monkeypatch):
 
     monkeypatch.setattr("app.main.views.db", make_database("postgresql://nobody@127.0.0.1:1/none"))
     response = client.get("/healthz")
-    assert response.status_code == 500
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"  # unavailable, not a bug
     assert page(response).h1.get_text() == "Terjadi gangguan"
 
 
