@@ -11,7 +11,7 @@ export FLASK_APP := wsgi:app
 export APP_ENV ?= development
 export TEST_DATABASE_URL
 
-.PHONY: run test bench fuzz setup setup-dev translations messages htmx db clean
+.PHONY: run test bench fuzz load fault setup setup-dev translations messages htmx db clean
 
 # The web server and one task worker (reminders, SMS, daily jobs); Ctrl-C stops both.
 run: setup db
@@ -36,6 +36,14 @@ bench: setup-dev
 # The form fuzzer's long mode (≥ 10,000 hostile submissions, every role); prints its counts.
 fuzz: setup-dev
 	FUZZ=long $(PY) -m pytest -q -p no:cacheprovider --db=sqlite tests/test_fuzz.py
+# The 10th-of-the-month peak with locust (PostgreSQL at 127.0.0.1:5432, Redis): LOAD_ARGS=--duration 120
+LOAD_ARGS ?=
+load: setup-dev
+	$(PY) scripts/load_test.py $(LOAD_ARGS)
+
+# Payments and queue numbers through SIGKILLed workers and a PostgreSQL restart (a throwaway cluster).
+fault: setup-dev
+	$(PY) scripts/fault_test.py
 
 setup: $(VENV)/.installed htmx translations
 

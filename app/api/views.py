@@ -5,7 +5,7 @@ sent it by its signature. The workflow lives in app/contributions.py; README "Pa
 documents the contract for the channels.
 """
 from flask import current_app, jsonify, request
-from peewee import DatabaseError
+from peewee import DatabaseError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp, office
@@ -68,11 +68,13 @@ def payment_callback():
     try:
         outcome = contributions.apply_payment(callback.va_number, callback.amount, callback.channel,
                                               callback.reference, callback.paid_at)
-    except DatabaseError:  # locked or unreachable: nothing was applied, the channel should retry
+    # locked or unreachable (InterfaceError: a pooled connection the restarted server closed): nothing
+    # was applied, the channel should retry
+    except (DatabaseError, InterfaceError):
         current_app.logger.exception("payment callback not applied")
         try:
             return _refuse("unavailable", channel, reference)
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):
             status, message = contributions.ERRORS["unavailable"]
             return _json({"error": "unavailable", "message": message}, status)
     detail = {"payment": outcome.payment.id, "amount": callback.amount}
@@ -98,6 +100,12 @@ def _http_error(error):
 def _unexpected(error):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if isinstance(error, (OperationalError, InterfaceError)):  # no database for a moment: retry later
+        current_app.logger.warning("database unavailable: %s", type(error).__name__)
+        if request.endpoint != "api.payment_callback":
+            return problem_response("unavailable")
+        status, message = contributions.ERRORS["unavailable"]
+        return _json({"error": "unavailable", "message": message}, status)
     current_app.logger.exception("unhandled API error")
     if request.endpoint != "api.payment_callback":
         return problem_response("internal_error")

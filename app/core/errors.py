@@ -1,5 +1,5 @@
 """One handler for every error status: a small Indonesian page (or fragment) with a way back."""
-from flask import abort, current_app, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
@@ -84,9 +84,14 @@ def register_error_handlers(app):
     def _unexpected(error):
         if isinstance(error, HTTPException):
             return _http(error)
-        if isinstance(error, (OperationalError, InterfaceError)):  # the database is down or busy
+        if isinstance(error, (OperationalError, InterfaceError)):  # the database is down or busy: retry later
             current_app.logger.error("database unavailable: %s", type(error).__name__)
-            body, code = render_error(503)
-            return body, code, {"Retry-After": "30"}
+            if request.path.startswith("/api/"):  # a channel or office system reads JSON, not a page
+                response = jsonify(error="unavailable", message=str(MESSAGES[503][1]))
+                response.status_code = 503
+            else:
+                response = current_app.make_response(render_error(503))
+            response.headers["Retry-After"] = "30"
+            return response
         current_app.logger.exception("unhandled error")
         return render_error(InternalServerError.code)
