@@ -68,13 +68,17 @@ class Server:
 
     def __init__(self, args, cwd, env, ready_path):
         self.port = free_port()
+        # the server's log (one JSON line per request) goes to a file: a pipe nobody reads fills up
+        # after a few hundred requests and then every worker blocks on its next log line
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(Path(cwd) / "gunicorn.conf.py"), *args], cwd=cwd,
-            env={**env, "PORT": str(self.port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            env={**env, "PORT": str(self.port)}, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"gunicorn exited: {self.log.read().decode()[-2000:]}")
             try:
                 if request(self.port, "GET", ready_path)[0] == 200:
                     return
@@ -92,7 +96,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.process.stderr.close()
+        self.log.close()
 
 
 def request(port, method, path, headers=None, body=None):
