@@ -1,17 +1,17 @@
-"""The officer's forms: look up one participant, issue a one-time code, set "nonaktif lain"."""
+"""The officer's forms: look up one participant, issue a one-time code, set "nonaktif lain", a
+facility's BPJS partnership."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock
-from app.core.forms import REQUIRED, Form, parse_date
+from app.core.forms import REQUIRED, TOO_LONG, Form, parse_date
 from app.core.labels import INACTIVE_REASONS
 from app.rules import identity
 from app.rules.membership import OFFICER_INACTIVE_REASONS
 
 NUMBER_ONLY = _l("Tulis satu nomor lengkap: 13 angka nomor kartu JKN, atau 16 angka NIK atau nomor KK. "
                  "Pencarian dengan nama atau sebagian nomor tidak bisa.")
-TOO_LONG = _l("Terlalu panjang (maksimal 40 karakter).")
 MAX_PAST_DAYS = 366 * 5  # an effective date at most five years back
 MAX_FUTURE_DAYS = 366  # and at most a year ahead
 
@@ -60,3 +60,33 @@ class InactiveForm(Form):
     @property
     def day(self):
         return parse_date(self.effective_from.data)
+
+
+PARTNER_CHOICES = (("ya", _l("Mitra BPJS Kesehatan")), ("tidak", _l("Bukan mitra BPJS Kesehatan")),
+                   ("belum_tercatat", _l("Belum tercatat")))
+
+
+class PartnershipForm(Form):
+    """Kerja sama: yes with the agreement's dates (optional), no, or not recorded."""
+
+    state = SelectField(_l("Kerja sama BPJS"), validate_choice=False,
+                        choices=[SelectChoice(value, label) for value, label in PARTNER_CHOICES])
+    start = StringField(_l("Berlaku mulai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+    end = StringField(_l("Berlaku sampai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.state.data not in dict(PARTNER_CHOICES):
+            self.state.errors = [_l("Pilih salah satu.")]
+            return False
+        self.dates = []
+        for field in (self.start, self.end):
+            text = (field.data or "").strip()
+            day = parse_date(text) if text else None
+            if text and day is None:
+                field.errors = [_l("Tulis tanggal seperti 01-01-2027.")]
+            self.dates.append(day)
+        if self.dates[0] and self.dates[1] and self.dates[1] < self.dates[0]:
+            self.end.errors = [_l("Tanggal berakhir tidak boleh sebelum tanggal mulai.")]
+        return not (self.start.errors or self.end.errors)

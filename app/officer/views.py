@@ -7,7 +7,7 @@ then applied like a callback), or mark it refunded with a note. Both are audited
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.accounts import rights
@@ -19,7 +19,7 @@ from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.formatting import rupiah
-from app.core.forms import Form, parse_date
+from app.core.forms import Form
 from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS
 from app.core.rendering import render
 from app.facilities import service as facility_search
@@ -36,7 +36,7 @@ from app.models import (
 )
 from app.officer import bp
 from app.officer import service as officer_service
-from app.officer.forms import InactiveForm, LookupForm
+from app.officer.forms import InactiveForm, LookupForm, PartnershipForm
 from app.rules import identity
 
 QUEUE_PAGE = 50
@@ -73,7 +73,6 @@ def data_request(data_request_id):
 
 # --- unmatched payments ------------------------------------------------------------------------
 
-TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
 DECISION_ERRORS = {
     "number_required": _l("Isi nomor VA atau nomor KK keluarga untuk menetapkan pembayaran."),
     "number_format": _l("Nomor VA dan nomor KK terdiri dari 16 angka. Periksa lagi."),
@@ -157,9 +156,6 @@ INACTIVE_ERRORS = {
 }
 
 
-def _officer():
-    return acting_user()
-
 
 @bp.route("/cari-peserta", methods=["GET", "POST"])
 @roles(*OFFICER_ROLES)
@@ -169,12 +165,12 @@ def look_up():
     form = LookupForm()
     if form.validate_on_submit():
         try:
-            family = officer_service.look_up(_officer(), form.number.data)
+            family = officer_service.look_up(acting_user(), form.number.data)
         except officer_service.Refused as refused:
             form.number.errors.append(LOOKUP_ERRORS[refused.code])
         else:
             return redirect(url_for(".family", family_id=family.id), 303)
-    recent = AuditLog.recent_subjects(_officer(), "participant_looked_up", "family")
+    recent = AuditLog.recent_subjects(acting_user(), "participant_looked_up", "family")
     families = {family.id: family for family in Family.select().where(Family.id.in_(recent))} if recent else {}
     return render("officer/look_up.html", form=form,
                   recent=[families[i] for i in recent if i in families], mask=identity.mask_nik)
@@ -191,7 +187,7 @@ def family(family_id):
 
 def _family_page(family, form):
     today = clock.today()
-    facts = officer_service.family_facts(_officer(), family, today)
+    facts = officer_service.family_facts(acting_user(), family, today)
     form = form or InactiveForm(family, facts["members"], formdata=None, effective_from=today.strftime("%d-%m-%Y"))
     return render("officer/family.html", family=family, bill=billing.bill_for(family, today), form=form,
                   today=today, mask=identity.mask_nik, min_age=access.MIN_AGE, field_labels=FIELD_LABELS, **facts)
@@ -205,7 +201,7 @@ def set_inactive(family_id):
     form = InactiveForm(family, family.head().family_members())
     if form.validate_on_submit():
         try:
-            officer_service.set_inactive(_officer(), family.id, form.target.data, form.reason.data, form.day)
+            officer_service.set_inactive(acting_user(), family.id, form.target.data, form.reason.data, form.day)
         except officer_service.Refused as refused:
             form.reason.errors.append(INACTIVE_ERRORS[refused.code])
         else:
@@ -213,36 +209,6 @@ def set_inactive(family_id):
             return redirect(url_for(".family", family_id=family.id), 303)
     return _family_page(Family.get_by_id(family.id), form)
 # --- kerja sama BPJS of a facility ----------------------------------------------------------------
-
-PARTNER_CHOICES = (("ya", _l("Mitra BPJS Kesehatan")), ("tidak", _l("Bukan mitra BPJS Kesehatan")),
-                   ("belum_tercatat", _l("Belum tercatat")))
-
-
-class PartnershipForm(Form):
-    """Kerja sama: yes with the agreement's dates (optional), no, or not recorded."""
-
-    state = SelectField(_l("Kerja sama BPJS"), validate_choice=False,
-                        choices=[SelectChoice(value, label) for value, label in PARTNER_CHOICES])
-    start = StringField(_l("Berlaku mulai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
-    end = StringField(_l("Berlaku sampai (boleh kosong)"), validators=[Length(max=20, message=TOO_LONG)])
-
-    def validate(self, extra_validators=None):
-        if not super().validate(extra_validators):
-            return False
-        if self.state.data not in dict(PARTNER_CHOICES):
-            self.state.errors = [_l("Pilih salah satu.")]
-            return False
-        self.dates = []
-        for field in (self.start, self.end):
-            text = (field.data or "").strip()
-            day = parse_date(text) if text else None
-            if text and day is None:
-                field.errors = [_l("Tulis tanggal seperti 01-01-2027.")]
-            self.dates.append(day)
-        if self.dates[0] and self.dates[1] and self.dates[1] < self.dates[0]:
-            self.end.errors = [_l("Tanggal berakhir tidak boleh sebelum tanggal mulai.")]
-        return not (self.start.errors or self.end.errors)
-
 
 @bp.route("/faskes/<int:facility_id>/kerja-sama", methods=["GET", "POST"])
 @roles(*OFFICER_ROLES)

@@ -16,6 +16,7 @@ from app.core.forms import (
     IDENTIFIER_ERRORS,
     PASSWORD_ERRORS,
     REQUIRED,
+    TOO_LONG,
     UPLOAD_ERRORS,
     Form,
     normalize_phone,
@@ -25,8 +26,6 @@ from app.core.labels import RELATIONSHIP_LABELS, SEGMENT_LABELS, SEX_LABELS
 from app.registration import service as registration
 from app.rules import identity, passwords
 from app.rules.membership import MAX_FAMILY, MAX_PENDING, MIN_SPOUSE_AGE
-
-TOO_LONG = _l("Terlalu panjang (maksimal %(max)d karakter).")
 
 
 def _required(max_length):
