@@ -21,7 +21,7 @@ from datetime import date
 from peewee import fn
 
 from app.core import clock
-from app.core.db import db
+from app.core.db import Prepared, db
 from app.models import Allocation, Family, FamilyLedger, LedgerMonth, Participant, Payment, RateVersion
 from app.rules import contributions as rules
 
@@ -284,20 +284,24 @@ class Ledger:
 def read(family, day=None):
     """The family's Ledger for `day` (two queries; computed in memory when none is stored yet)."""
     day = day or clock.today()
-    summary = (FamilyLedger.select().where(FamilyLedger.family == family.id).dicts().first())
+    summary = _SUMMARY.first(family.id)
     if summary is None:
         result = compute(family, day)
         lines = {m: Line(m, **values) for m, values in result.months.items()}
         return Ledger(family, day, result.summary, lines, complete=True)
     previous = rules.add_months(rules.month_of(day), -1)
     bound = min(summary["as_of"], day)
-    rows = (LedgerMonth.select(LedgerMonth.month, *(getattr(LedgerMonth, n) for n in MONTH_FIELDS))
-            .where((LedgerMonth.family == family.id)
-                   & (LedgerMonth.paid_on.is_null() | (LedgerMonth.paid_on > bound)
-                      | (LedgerMonth.month >= previous)))
-            .tuples())
-    lines = {row[0]: Line(*row) for row in rows}
+    lines = {row[0]: Line(*row) for row in _OPEN_MONTHS(family.id, bound, previous)}
     return Ledger(family, day, summary, lines, complete=False)
+
+
+_SUMMARY = Prepared(lambda family: FamilyLedger.select().where(FamilyLedger.family == family).dicts())
+#: the months a page needs: unpaid, paid after the summary's date, and the last two
+_OPEN_MONTHS = Prepared(lambda family, bound, previous: (
+    LedgerMonth.select(LedgerMonth.month, *(getattr(LedgerMonth, n) for n in MONTH_FIELDS))
+    .where((LedgerMonth.family == family)
+           & (LedgerMonth.paid_on.is_null() | (LedgerMonth.paid_on > bound) | (LedgerMonth.month >= previous)))
+    .tuples()))
 
 
 def family_status(family, day=None):

@@ -7,6 +7,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -44,12 +46,17 @@ def request_translations():
     return translations
 
 
+@pass_eval_context
+def template_gettext(eval_context, string, **variables):
+    """`_()` in templates: translated, marked safe when autoescaping, and always a format string
+    whose variables are escaped (what Jinja's newstyle gettext does, in one call instead of five:
+    a page says `_()` 20 to 60 times)."""
+    text = request_translations().ugettext(string)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def install_fast_gettext(app):
-    """Templates' `_()`, `ngettext()`… through request_translations() (same results as Flask-Babel's)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    """Templates' `_()` through template_gettext (the templates use no other gettext form)."""
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)

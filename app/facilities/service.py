@@ -316,5 +316,4 @@ def may_book_at(participant, facility, today):
         return False
     if route != "referral":
         return True
-    members = [participant] if not participant.is_head else participant.family_members()
-    return any(r.to_facility_id == facility.id for r in queue.valid_referrals(members, today))
+    return any(r.to_facility_id == facility.id for r in queue.valid_referrals(participant, today))

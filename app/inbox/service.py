@@ -13,13 +13,13 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from peewee import Value
+from peewee import Value, fn
 
 from app.assist.channels import PhoneChannel
 from app.assist.channels import register as register_phone_channel
 from app.core import clock, security, tasks
 from app.core.audit import audit
-from app.core.db import write_lock
+from app.core.db import Prepared, write_lock
 from app.inbox import outbox
 from app.models import Announcement, Family, Participant, PhoneCode, Reminder, User
 
@@ -38,36 +38,41 @@ class Refused(Exception):
         self.code = code
 
 
-def visible_ids(me):
-    """Whose reminders `me` reads: the head every member's, others their own."""
-    return [p.id for p in me.family_members()] if me.is_head else [me.id]
-
-
 ANNOUNCEMENT = "announcement"
 
 
-def _visible(me, today=None):
-    """The condition of `me`'s inbox: reminders of the members they read, announcements only their
-    own and only until the announcement's last day."""
-    today = today or clock.today()
-    return Reminder.participant.in_(visible_ids(me)) & (
-        (Reminder.kind != ANNOUNCEMENT) | ((Reminder.participant == me.id) & (Reminder.about_on >= today)))
+def _visible(me, family, head, today):
+    """The condition of an inbox: a family head reads every member's reminders, others their own;
+    an announcement only its own participant, and only until its last day. Values or a prepared
+    query's placeholders (Participant.acted_for)."""
+    readers = Participant.select(Participant.id).where(Participant.acted_for(me, family, head))
+    return Reminder.participant.in_(readers) & (
+        (Reminder.kind != ANNOUNCEMENT) | ((Reminder.participant == me) & (Reminder.about_on >= today)))
+
+
+def visible(me, today=None):
+    return _visible(*me.acting_for(), today or clock.today())
+
+
+#: every page a participant sees counts their unread messages (the header's "Pesan (2)")
+_UNREAD = Prepared(lambda me, family, head, today: Reminder.select(fn.COUNT(Reminder.id))
+                   .where(_visible(me, family, head, today), Reminder.read_at.is_null()))
 
 
 def messages(me, before=None):
-    rows = list(Reminder.select().where(_visible(me))
+    rows = list(Reminder.select().where(visible(me))
                 .where(Reminder.id < before if before else True)
                 .order_by(Reminder.id.desc()).limit(21))
     return rows[:20], (rows[19].id if len(rows) > 20 else None)
 
 
 def unread_count(me):
-    return Reminder.select().where(_visible(me), Reminder.read_at.is_null()).count()
+    return _UNREAD.scalar(*me.acting_for(), clock.today())
 
 
 def message(me, reminder_id):
     found = Reminder.get_or_none(Reminder.id == reminder_id)
-    if found is None or not Reminder.select().where((Reminder.id == found.id) & _visible(me)).exists():
+    if found is None or not Reminder.select().where((Reminder.id == found.id) & visible(me)).exists():
         raise NotFound
     return found
 
@@ -115,7 +120,7 @@ def withdraw_announcement(announcement_id):
 def mark_read(me, reminder_id=None):
     """One message, or all of them (reminder_id None), read now; how many changed."""
     ids = [message(me, reminder_id).id] if reminder_id else None
-    query = Reminder.update(read_at=clock.now()).where(_visible(me), Reminder.read_at.is_null())
+    query = Reminder.update(read_at=clock.now()).where(visible(me), Reminder.read_at.is_null())
     if ids:
         query = query.where(Reminder.id.in_(ids))
     return query.execute()

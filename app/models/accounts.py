@@ -15,6 +15,7 @@ from peewee import (
 )
 
 from app.core import clock, security
+from app.core.db import Prepared
 from app.models.base import BaseModel
 from app.models.facilities import Facility
 from app.models.membership import Participant
@@ -68,9 +69,7 @@ class User(BaseModel, UserMixin):
         user_id, _, version = session_id.partition(".")
         if not (identity.is_digits(user_id) and identity.is_digits(version)):
             return None
-        # with its participant in the same query: every page shows their name (display_name)
-        user = (cls.select(cls, Participant).join(Participant, JOIN.LEFT_OUTER)
-                .where(cls.id == int(user_id)).get_or_none())
+        user = _BY_ID_WITH_PARTICIPANT.first(int(user_id))
         if user is None or user.session_version != int(version):
             return None
         return user
@@ -206,3 +205,8 @@ class AuditLog(BaseModel):
                 .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
                 .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
                 .where(where).order_by(cls.id.desc()).limit(limit))
+
+
+#: every signed-in request loads its account, with its participant (every page shows their name)
+_BY_ID_WITH_PARTICIPANT = Prepared(
+    lambda user_id: User.select(User, Participant).join(Participant, JOIN.LEFT_OUTER).where(User.id == user_id))

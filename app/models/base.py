@@ -1,10 +1,13 @@
 """Peewee base model and the shared field helpers of every area's tables."""
 import json
 
-from peewee import Model
+from peewee import OP, Expression, Model, Node
 
 from app.core import security
-from app.core.db import db, is_sqlite
+from app.core.db import Prepared, db, is_sqlite
+
+#: per model, its row by primary key as a prepared query (BaseModel.get)
+_BY_KEY = {}
 
 
 def _under(field, code):
@@ -18,11 +21,29 @@ class BaseModel(Model):
         legacy_table_names = False
 
     @classmethod
+    def get(cls, *query, **filters):
+        """Peewee's get, with one shortcut: a row by its primary key (`get_by_id`, and every foreign
+        key followed, such as `participant.family`) runs a prepared query (app.core.db.Prepared)."""
+        if len(query) == 1 and not filters and _is_key_lookup(cls, query[0]):
+            if cls not in _BY_KEY:
+                _BY_KEY[cls] = Prepared(lambda key: cls.select().where(cls._meta.primary_key == key))
+            row = _BY_KEY[cls].first(query[0].rhs)
+            if row is None:
+                raise cls.DoesNotExist(f"{cls.__name__} {query[0].rhs!r} does not exist")
+            return row
+        return super().get(*query, **filters)
+
+    @classmethod
     def get_locked(cls, pk):
         """Re-read a row inside write_lock() before changing it: FOR UPDATE on PostgreSQL; on
         SQLite the IMMEDIATE transaction already keeps every other writer out."""
         query = cls.select().where(cls._meta.primary_key == pk)
         return query.get() if is_sqlite() else query.for_update().get()
+
+
+def _is_key_lookup(model, expression):
+    return (isinstance(expression, Expression) and expression.op == OP.EQ
+            and expression.lhs is model._meta.primary_key and not isinstance(expression.rhs, Node))
 
 
 class EncryptedData:

@@ -19,7 +19,7 @@ from peewee import (
 )
 
 from app.core import clock
-from app.core.db import db, is_sqlite
+from app.core.db import Prepared, db, is_sqlite
 from app.models.accounts import User
 from app.models.base import BaseModel
 
@@ -151,20 +151,16 @@ class Announcement(BaseModel):
         return cls.select().where((cls.shown_from <= day) & (cls.shown_until >= day) & (cls.stopped == False))  # noqa: E712
 
     @classmethod
-    def for_everyone(cls, day, limit=3):
+    def for_everyone(cls, day):
         """What the public home page shows: the notices without a target."""
-        return list(cls.current(day).where((cls.region_code == "") & (cls.segment == ""))
-                    .order_by(cls.shown_from.desc(), cls.id.desc()).limit(limit))
+        return list(_FOR_FAMILY(day, "", "", ""))
 
     @classmethod
-    def for_family(cls, day, district_code, segment, limit=3):
+    def for_family(cls, day, district_code, segment):
         """What a participant's dashboard shows: untargeted notices and those for their region
         (province or regency of the family's district) and segment."""
-        region = cls.region_code == ""
-        if district_code:
-            region |= cls.region_code.in_((district_code[:2], district_code[:5]))
-        return list(cls.current(day).where(region & ((cls.segment == "") | (cls.segment == segment)))
-                    .order_by(cls.shown_from.desc(), cls.id.desc()).limit(limit))
+        district_code = district_code or ""
+        return list(_FOR_FAMILY(day, district_code[:2], district_code[:5], segment))
 
     @classmethod
     def for_editors(cls, limit=50):
@@ -251,3 +247,13 @@ class SearchEntry(BaseModel):
             return list(cls.raw(sql, query, moment, query, limit))
         return list(cls.raw(sql, query, moment, limit))
 
+
+
+#: the three newest notices for a family (the home page and every dashboard show them); "" for an
+#: unknown region or segment matches only the notices without that target
+_FOR_FAMILY = Prepared(lambda day, province, regency, segment: (
+    Announcement.current(day)
+    .where(((Announcement.region_code == "") | (Announcement.region_code == province)
+            | (Announcement.region_code == regency))
+           & ((Announcement.segment == "") | (Announcement.segment == segment)))
+    .order_by(Announcement.shown_from.desc(), Announcement.id.desc()).limit(3)))

@@ -14,6 +14,7 @@ from peewee import (
 
 from app import models  # payments and rates refer to Family: read at call time
 from app.core import clock, security
+from app.core.db import Prepared
 from app.models.base import BaseModel
 from app.models.facilities import Facility
 from app.models.regions import Region
@@ -213,6 +214,17 @@ class Participant(BaseModel):
         member = Participant.get_or_none(Participant.id == participant_id) if participant_id else None
         return member if member is not None and member.family_id == self.family_id else None
 
+    @staticmethod
+    def acted_for(me, family, head):
+        """The condition on Participant of whom a participant acts for: the head every member of the
+        family, the others themselves (see may_act_for). Values, or a prepared query's placeholders
+        (app.core.db.Prepared): `me` and `family` are ids, `head` a boolean."""
+        return (Participant.family == family) & (head | (Participant.id == me))
+
+    def acting_for(self):
+        """The arguments of acted_for for this participant."""
+        return self.id, self.family_id, self.is_head
+
     def may_act_for(self, member):
         """Anyone for themselves; the family head for every member of their family."""
         return member.id == self.id or (self.is_head and member.family_id == self.family_id)
@@ -240,7 +252,7 @@ class Participant(BaseModel):
         cache = g.setdefault("family_members", {}) if has_app_context() else {}
         if self.family_id not in cache:
             order = {name: i for i, name in enumerate(self.RELATIONSHIPS)}
-            members = list(Participant.select().where(Participant.family == self.family_id))
+            members = list(_FAMILY_MEMBERS(self.family_id))
             cache[self.family_id] = sorted(members, key=lambda p: (order.get(p.relationship, 9), p.birth_date))
         return list(cache[self.family_id])
 
@@ -248,3 +260,6 @@ class Participant(BaseModel):
         if has_app_context():  # a member added or changed: this request reads the family afresh
             g.get("family_members", {}).pop(self.family_id, None)
         return super().save(*args, **kwargs)
+
+
+_FAMILY_MEMBERS = Prepared(lambda family_id: Participant.select().where(Participant.family == family_id))

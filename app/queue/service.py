@@ -23,7 +23,7 @@ from peewee import IntegrityError
 from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import db, write_lock
+from app.core.db import Prepared, db, write_lock
 from app.models import (
     Booking,
     Facility,
@@ -64,16 +64,18 @@ def bookable_members(me):
     return me.family_members() if me.is_head else [me]
 
 
-def family_bookings(me, today, limit=MY_BOOKINGS_LIMIT):
+def family_bookings(me, today):
     """The bookings `me` may see (the head: the family's; others: their own), coming ones first."""
-    members = [p.id for p in bookable_members(me)]
-    query = (Booking.select(Booking, Poli, Facility, Participant)
-             .join(Poli).join(Facility).switch(Booking).join(Participant)
-             .where(Booking.participant.in_(members), Booking.visit_date >= today - timedelta(days=7))
-             .order_by(Booking.visit_date.desc(), Booking.id.desc())
-             .limit(limit))
-    rows = list(query)
+    rows = list(_FAMILY_BOOKINGS(*me.acting_for(), today - timedelta(days=7)))
     return sorted(rows, key=lambda b: (b.visit_date < today, abs((b.visit_date - today).days), b.id))
+
+
+_FAMILY_BOOKINGS = Prepared(lambda me, family, head, since: (
+    Booking.select(Booking, Poli, Facility, Participant)
+    .join(Poli).join(Facility).switch(Booking).join(Participant)
+    .where(Participant.acted_for(me, family, head), Booking.visit_date >= since)
+    .order_by(Booking.visit_date.desc(), Booking.id.desc())
+    .limit(MY_BOOKINGS_LIMIT)))
 
 
 def family_booking(me, booking_id):
@@ -98,25 +100,32 @@ def facility_by_code(code):
 
 
 def polis_of(facility, codes=None):
-    query = Poli.select().where(Poli.facility == facility)
-    if codes is not None:
-        query = query.where(Poli.code.in_(list(codes)))
-    return list(query.order_by(Poli.name, Poli.id))
+    polis = _POLIS(facility)
+    return [poli for poli in polis if codes is None or poli.code in codes]
+
+
+_POLIS = Prepared(lambda facility: Poli.select().where(Poli.facility == facility).order_by(Poli.name, Poli.id))
 
 
 def open_weekdays(facility_id):
-    return {row.weekday for row in OpeningHours.select(OpeningHours.weekday)
-            .where(OpeningHours.facility == facility_id)}
+    return {weekday for weekday, in _OPEN_WEEKDAYS(facility_id)}
 
 
-def valid_referrals(members, today, limit=REFERRALS_LIMIT):
-    """Referrals of these members still valid today, with the facility they point to."""
-    return list(Referral.select(Referral, Facility, Participant)
-                .join(Facility, on=Referral.to_facility == Facility.id)
-                .switch(Referral).join(Participant)
-                .where(Referral.participant.in_([m.id for m in members]), Referral.valid_until >= today,
-                       Referral.issued_on <= rules.booking_window(today)[1])
-                .order_by(Referral.valid_until, Referral.id).limit(limit))
+_OPEN_WEEKDAYS = Prepared(lambda facility: OpeningHours.select(OpeningHours.weekday)
+                          .where(OpeningHours.facility == facility).tuples())
+
+
+def valid_referrals(me, today):
+    """Referrals still valid today of the members `me` acts for, with the facility they point to."""
+    return list(_VALID_REFERRALS(*me.acting_for(), today, rules.booking_window(today)[1]))
+
+
+_VALID_REFERRALS = Prepared(lambda me, family, head, today, last_day: (
+    Referral.select(Referral, Facility, Participant)
+    .join(Facility, on=Referral.to_facility == Facility.id)
+    .switch(Referral).join(Participant)
+    .where(Participant.acted_for(me, family, head), Referral.valid_until >= today, Referral.issued_on <= last_day)
+    .order_by(Referral.valid_until, Referral.id).limit(REFERRALS_LIMIT)))
 
 
 def referral_for(member, facility_id, poli_code, visit_date):

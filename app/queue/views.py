@@ -95,7 +95,7 @@ def index():
     family = me.family
     today = clock.today()
     status = ledger.family_status(family, today)
-    referrals = service.valid_referrals(service.bookable_members(me), today)
+    referrals = service.valid_referrals(me, today)
     code = request.form.get("faskes") if request.method == "POST" else request.args.get("faskes")
     facility, facility_error = _chosen_facility(family, referrals, code)
     form = BookingForm()

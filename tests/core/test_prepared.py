@@ -1,0 +1,88 @@
+"""Prepared queries (app.core.db.Prepared): SQL made once, the same rows as the query itself."""
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from peewee import fn
+
+from app.core.db import Prepared
+from app.models import Family, Participant, Reminder
+
+
+def _family_since(family, born_after):
+    return (Participant.select().where((Participant.family == family) & (Participant.birth_date > born_after))
+            .order_by(Participant.id))
+
+
+FAMILY_SINCE = Prepared(_family_since)
+ACTED_FOR = Prepared(lambda me, family, head: Participant.select(Participant.id)
+                     .where(Participant.acted_for(me, family, head)).order_by(Participant.id).tuples())
+UNREAD = Prepared(lambda participant: Reminder.select(fn.COUNT(Reminder.id))
+                  .where(Reminder.participant == participant, Reminder.read_at.is_null()))
+
+
+@pytest.fixture
+def people(app):
+    with app.app_context():
+        yield list(Participant.select().order_by(Participant.id))
+
+
+def _rows(query):
+    return [row.__data__ for row in query]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(0, 10_000), born_after=st.dates(date(1940, 1, 1), date(2026, 12, 31)))
+def test_a_prepared_query_gives_the_rows_of_the_query_built_with_the_values(app, people, pick, born_after):
+    family = people[pick % len(people)].family_id
+    with app.app_context():
+        assert _rows(FAMILY_SINCE(family, born_after)) == _rows(_family_since(family, born_after))
+        # a model instance is converted as its foreign key would convert it
+        assert _rows(FAMILY_SINCE(Family.get_by_id(family), born_after)) == _rows(_family_since(family, born_after))
+
+
+def test_whom_a_participant_acts_for_is_may_act_for_in_sql(app, people):
+    """The head: every member of the family; the others: themselves (a boolean placeholder)."""
+    with app.app_context():
+        for me in people[:40]:
+            expected = [p.id for p in people if me.may_act_for(p)]
+            assert [row[0] for row in ACTED_FOR(*me.acting_for())] == expected
+            assert [row[0] for row in ACTED_FOR(me.id, me.family_id, me.is_head)] == expected
+
+
+def test_the_sql_is_made_once_and_first_and_scalar_read_one_row(app, people):
+    built = []
+    counting = Prepared(lambda family: built.append(1) or Participant.select().where(Participant.family == family))
+    with app.app_context():
+        for person in people[:5]:
+            assert counting.first(person.family_id).family_id == person.family_id
+        assert counting.first(-1) is None
+        assert len(built) == 1
+        head = people[0]
+        expected = Reminder.select().where(Reminder.participant == head.id, Reminder.read_at.is_null()).count()
+        assert UNREAD.scalar(head.id) == expected
+
+
+def test_a_row_by_primary_key_and_a_foreign_key_followed_read_the_same_row(app, people):
+    """BaseModel.get's shortcut (a prepared query) behaves like Peewee's get."""
+    with app.app_context():
+        person = people[0]
+        assert Participant.get_by_id(person.id).__data__ == person.__data__
+        assert Participant.get(Participant.id == person.id).name == person.name
+        assert Participant.get_or_none(Participant.id == 2**31 - 1) is None
+        with pytest.raises(Participant.DoesNotExist):
+            Participant.get_by_id(2**31 - 1)
+        fresh = Participant.get_by_id(person.id)
+        assert fresh.family.__data__ == Family.select().where(Family.id == person.family_id).get().__data__
+        # anything else is Peewee's own get
+        assert Participant.get(Participant.card_number == person.card_number).id == person.id
+        assert Participant.get(Participant.id == person.id, Participant.family == person.family_id).id == person.id
+
+
+def test_dates_reach_the_database_as_the_field_converts_them(app, people):
+    with app.app_context():
+        person = people[0]
+        day_before = person.birth_date - timedelta(days=1)
+        assert person.id in {p.id for p in FAMILY_SINCE(person.family_id, day_before)}
+        assert person.id not in {p.id for p in FAMILY_SINCE(person.family_id, person.birth_date)}
