@@ -33,6 +33,7 @@ from app.core.auth import acting_user, public, roles, signed_in
 from app.core.errors import render_error
 from app.core.formatting import date_id
 from app.core.forms import parse_date
+from app.core.pagecache import same_for_everyone
 from app.core.rendering import render, wants_fragment
 from app.models import CaseEvent, Facility, Participant
 from app.rules import identity
@@ -431,6 +432,7 @@ def facility_case(case_id):
 # --- public --------------------------------------------------------------------------------------
 
 @bp.get("/dasbor-layanan")
+@same_for_everyone
 @public
 def dashboard():
     """Public figures of the last 90 days (no sign-in); below 5 cases a figure shows as "< 5"."""

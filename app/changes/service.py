@@ -95,8 +95,8 @@ def region_areas(family, args):
         if district is not None and district.parent_code != regency.code:
             district = None
     area = (district or regency or province).code
-    districts = list(Region.children_of(regency.code)) if regency else []
-    return province, list(Region.children_of(province.code)), regency, districts, district, area
+    districts = Region.options(regency.code) if regency else ()
+    return province, Region.options(province.code), regency, districts, district, area
 
 
 # --- class change ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from app.content.forms import ARTICLE_BODY_MAX, AnnouncementForm, ArticleForm, P
 from app.core import clock, labels, uploads
 from app.core.auth import acting_user, public, roles
 from app.core.db import parse_id
+from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.models import Announcement, Article, PageVersion, RateVersion, Region
 from app.models.content import TARGET_CODE
@@ -58,6 +59,7 @@ def _reader_region(user):
 
 
 @bp.get("/artikel")
+@same_for_everyone
 @public
 def articles():
     """Artikel: newest first, ten a page, by kind and by the reader's region."""
@@ -83,6 +85,7 @@ def _article_or_404(article_id):
 
 
 @bp.get("/artikel/<int:article_id>")
+@same_for_everyone
 @public
 def article(article_id):
     """One article; a withdrawn one answers 410 Gone with a kind page, a draft or a scheduled one
@@ -149,6 +152,7 @@ def _slug_or_404(slug):
 
 
 @bp.get("/informasi")
+@same_for_everyone
 @public
 def pages():
     """Hak, manfaat, prosedur, biaya: the four pages, and the search across pages and articles."""
@@ -165,6 +169,7 @@ def _show_page(slug, version, history_count):
 
 
 @bp.get("/informasi/<string:slug>")
+@same_for_everyone
 @public
 def page(slug):
     version = PageVersion.latest(_slug_or_404(slug))

@@ -103,6 +103,8 @@ class Config:
     #: HMAC secret of the gateway's delivery reports (POST /sms/laporan)
     SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 
+    #: how long a public page is kept for anonymous visitors (app/core/pagecache.py); 0: not at all
+    PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 256
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/json", "image/svg+xml"]
@@ -127,6 +129,7 @@ class TestConfig(Config):
     PAYMENT_CHANNEL_SECRETS = {DEMO_PAYMENT_CHANNEL: DEMO_PAYMENT_SECRET}
     SMS_GATEWAY = "console"
     TASKS_ENQUEUE = False  # tests run the jobs themselves (or huey's immediate mode)
+    PAGE_CACHE_SECONDS = 0  # every test sees its own changes at once (tests/core/test_pagecache.py: on)
     SMS_WEBHOOK_SECRET = "test-sms-webhook-secret"
     SMS_GATEWAY_SECRETS = {DEMO_SMS_GATEWAY: DEMO_SMS_SECRET}
 

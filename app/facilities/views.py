@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.core import clock, labels
 from app.core.auth import public
+from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.facilities import bp
 from app.facilities import service as facilities
@@ -61,6 +62,7 @@ def results_context(form):
 
 
 @bp.get("")
+@same_for_everyone
 @public
 def search():
     """The search form and a page of results (the results block alone for an htmx request)."""
@@ -72,6 +74,7 @@ def search():
 
 
 @bp.get("/<int:facility_id>")
+@same_for_everyone
 @public
 def detail(facility_id):
     """Type, class, address, phone, hours, services, partnership, region and (hospitals) beds."""

@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.contributions import ledger
 from app.core import clock
 from app.core.auth import acting_user, public, safe_next, signed_in
+from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.main import bp, service
 from app.models import Announcement, AuditLog, User
@@ -13,6 +14,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
+@same_for_everyone
 @public
 def home():
     """What JKN Lite is, and the way in; a signed-in user goes to their own page."""

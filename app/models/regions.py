@@ -1,4 +1,8 @@
 """Wilayah: the Kemendagri region tree."""
+import functools
+import time
+from collections import namedtuple
+
 from peewee import (
     CharField,
     ForeignKeyField,
@@ -23,12 +27,16 @@ class Region(BaseModel):
     kind = CharField(max_length=20, default="")  # kabupaten, kota, desa, kelurahan, desa_adat
 
     @classmethod
-    def provinces(cls):
-        return cls.select().where(cls.level == cls.PROVINCE).order_by(cls.name)
+    def options(cls, parent_code=None):
+        """(code, name) of the regions directly under `parent_code` (the provinces without one), by
+        name. Every picker lists them, and the tree changes only with `flask import regions`: each
+        worker reads a list once per OPTIONS_SECONDS."""
+        return _options(parent_code, int(time.monotonic() // OPTIONS_SECONDS))
 
     @classmethod
-    def children_of(cls, code):
-        return cls.select().where(cls.parent == code).order_by(cls.name)
+    def forget_options(cls):
+        """After an import: this process reads the lists afresh (other workers within OPTIONS_SECONDS)."""
+        _options.cache_clear()
 
     @classmethod
     def lookup(cls, code, level):
@@ -43,6 +51,17 @@ class Region(BaseModel):
         codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
         found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
         return [found[c] for c in codes if c in found]
+
+
+OPTIONS_SECONDS = 600
+RegionOption = namedtuple("RegionOption", "code name")
+
+
+@functools.lru_cache(maxsize=1024)
+def _options(parent_code, _period):
+    query = Region.select(Region.code, Region.name)
+    query = query.where(Region.parent == parent_code) if parent_code else query.where(Region.level == Region.PROVINCE)
+    return tuple(RegionOption(*row) for row in query.order_by(Region.name).tuples())
 
 
 class RegionChoice:
@@ -68,9 +87,9 @@ class RegionChoice:
 
     def levels(self):
         """(field name, options, selected) for each select that can be shown now."""
-        rows = [(self.FIELDS[0], Region.provinces(), self.province)]
+        rows = [(self.FIELDS[0], Region.options(), self.province)]
         if self.province:
-            rows.append((self.FIELDS[1], Region.children_of(self.province.code), self.regency))
+            rows.append((self.FIELDS[1], Region.options(self.province.code), self.regency))
         if self.regency:
-            rows.append((self.FIELDS[2], Region.children_of(self.regency.code), self.district))
+            rows.append((self.FIELDS[2], Region.options(self.regency.code), self.district))
         return rows

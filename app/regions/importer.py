@@ -49,4 +49,5 @@ def load_regions(directory=REGIONS_DIR):
                                       Region.name: EXCLUDED.name, Region.kind: EXCLUDED.kind})
                  .execute())
             counts[LEVEL_NAMES[level]] = len(rows)
+    Region.forget_options()
     return counts

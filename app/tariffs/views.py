@@ -5,6 +5,7 @@ from flask import request
 
 from app.core import clock
 from app.core.auth import public
+from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.models import RateVersion
 from app.rules import contributions
@@ -13,6 +14,7 @@ from app.tariffs.forms import EXAMPLE_CASES, MAX_ARREARS_INPUT, MAX_TARIFF, Dend
 
 
 @bp.get("/tarif-iuran")
+@same_for_everyone
 @public
 def tariff():
     """Tarif iuran by segment and kelas, in force today, with the history of versions."""
@@ -25,6 +27,7 @@ def tariff():
 # --- denda calculator ---------------------------------------------------------------------------
 
 @bp.get("/kalkulator-denda")
+@same_for_everyone
 @public
 def denda_calculator():
     """Kalkulator denda pelayanan (a GET form: bookmarkable, works without JS); with htmx only the

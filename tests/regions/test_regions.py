@@ -81,3 +81,18 @@ def test_picker_fragment_is_within_the_fragment_budget(client):
                           headers={"HX-Request": "true", "Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(response.get_data()) <= 2048
+
+
+def test_the_listed_options_are_the_tree_by_name_and_an_import_is_seen_at_once(app):
+    """Region.options is kept per worker; `flask import regions` makes this process read it afresh."""
+    with app.app_context():
+        for parent in (None, "32", "32.73", "32.73.02"):
+            query = Region.select().where(Region.parent == parent if parent else Region.level == Region.PROVINCE)
+            assert [(o.code, o.name) for o in Region.options(parent)] == [
+                (r.code, r.name) for r in query.order_by(Region.name)]
+        Region.update(name="Coblong Baru").where(Region.code == "32.73.02").execute()
+        load_regions()  # puts the file's name back, and forgets the lists
+        assert dict(Region.options("32.73"))["32.73.02"] == "Coblong"
+        Region.update(name="Coblong Baru").where(Region.code == "32.73.02").execute()
+        Region.forget_options()
+        assert dict(Region.options("32.73"))["32.73.02"] == "Coblong Baru"
