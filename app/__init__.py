@@ -14,6 +14,7 @@ from app.core.extensions import (
     compress,
     csrf,
     htmx,
+    install_csrf_token,
     install_fast_gettext,
     limiter,
     select_locale,
@@ -38,6 +39,7 @@ def create_app(config=None):
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_fast_gettext(app)
+    install_csrf_token(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)
     compress.init_app(app)

@@ -6,9 +6,11 @@ does), starts gunicorn with the project's gunicorn.conf.py (2 workers x 2 thread
 WEB_CONCURRENCY / GUNICORN_THREADS say otherwise) on 127.0.0.1, signs in as the demo participant and
 drives each page with the same load (page by page, every app in turn): wrk when the machine has it,
 else a small Python load generator (whose own cost caps the figures: compare ratios, not absolute
-numbers). scripts/bench_hello.py gets
-the same gunicorn settings and the same load, before and after the apps. Prints req/s, p50 and p99 per
-page and each page's req/s as a share of hello's. It prints figures and never fails on them.
+numbers). scripts/bench_hello.py gets the same gunicorn settings and the same load: each page is
+measured in rounds (--rounds), each round the hello-world then the page, and a page's share is taken
+against the hello-world of its own round (the workers take keep-alive connections unevenly, and the
+machine is shared). Prints the medians of the rounds: req/s, p50 and p99 per page, and each page's
+req/s as a share of hello's. It prints figures and never fails on them.
 
     make bench
     .venv/bin/python scripts/bench_http.py --duration 10
@@ -22,6 +24,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -217,12 +220,8 @@ def run_load(port, path, headers, args, duration):
 
 # --- the runs --------------------------------------------------------------------------------------
 
-def bench_hello(args):
-    server = Server(["--pythonpath", str(ROOT / "scripts"), "bench_hello:app"], ROOT, server_env({}), "/")
-    try:
-        return drive(server.port, "/", BROWSER, args)
-    finally:
-        server.stop()
+def start_hello():
+    return Server(["--pythonpath", str(ROOT / "scripts"), "bench_hello:app"], ROOT, server_env({}), "/")
 
 
 def prepare_database(app_dir, env):
@@ -243,63 +242,74 @@ def start_app(app_dir, directory):
     return Server(["wsgi:app"], app_dir, env, "/healthz")
 
 
-def bench_page(server, path, signed_in, args):
+def bench_page(server, hello, path, signed_in, args):
+    """(path, req/s, p50, p99, share of hello's req/s, note): the medians of `args.rounds` rounds,
+    each the hello-world then this page. Rounds, because the gunicorn workers take the keep-alive
+    connections unevenly (all eight on one worker halves the rate) and a neighbour may be busy: a
+    share is taken against the hello-world of its own round."""
     headers = dict(BROWSER)
     if signed_in:  # a fresh session per page: the idle-timeout clock never re-signs it
         headers["Cookie"] = sign_in(server.port)
     status = request(server.port, "GET", path, headers=headers)[0]
-    rate, p50, p99, note = drive(server.port, path, headers, args)
+    rounds, hellos, notes = [], [], []
+    for _ in range(args.rounds):
+        hellos.append(drive(hello.port, "/", BROWSER, args)[0])
+        rate, p50, p99, note = drive(server.port, path, headers, args)
+        rounds.append((rate, p50, p99, rate / hellos[-1]))
+        notes.append(note)
     if status != 200:
-        note = f"status {status}; {note}".rstrip("; ")
-    return path, rate, p50, p99, note
+        notes.append(f"status {status}")
+    rate, p50, p99, share = (statistics.median(column) for column in zip(*rounds))
+    return path, rate, p50, p99, share, "; ".join(n for n in notes if n), hellos
 
 
 def bench_apps(app_dirs, args):
-    """[(name, {label: (path, req/s, p50, p99, note)})]: every app is served at once (an idle server
-    costs nothing) and the pages are taken in turn, each page on every app before the next page, so
-    that a busy moment of the machine hits the apps alike."""
+    """(hello's req/s of every round, [(name, {label: (path, req/s, p50, p99, share, note)})]): every
+    app is served at once (an idle server costs nothing) and the pages are taken in turn, each page
+    on every app before the next page, so that a busy moment of the machine hits the apps alike."""
     names = [d.name for d in app_dirs] if len(app_dirs) > 1 else ["jkn-lite"]
-    results = {name: {} for name in names}
+    results, hellos = {name: {} for name in names}, []
     with tempfile.TemporaryDirectory(prefix="jkn-bench-") as directory:
-        servers = []
+        servers, hello = [], start_hello()
         try:
             for index, app_dir in enumerate(app_dirs):
                 Path(directory, str(index)).mkdir()
                 servers.append(start_app(app_dir, Path(directory, str(index))))
             for label, path, signed_in in PAGES:
                 for name, server in zip(names, servers):
-                    results[name][label] = bench_page(server, path, signed_in, args)
+                    *row, rates = bench_page(server, hello, path, signed_in, args)
+                    results[name][label] = tuple(row)
+                    hellos.extend(rates)
         finally:
-            for server in servers:
+            for server in (hello, *servers):
                 server.stop()
-    return list(results.items())
+    return hellos, list(results.items())
 
 
-def print_table(hello, runs, args):
-    base = sum(rate for rate, *_ in hello) / len(hello)
+def print_table(hellos, runs, args):
     names = [name for name, _ in runs]
-    width = max([len("hello (again)"), *(len(n) for n in names)])
+    width = max([len("hello"), *(len(n) for n in names)])
     print(f"\n{'app':<{width}}  {'page':<16} {'path':<24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'vs hello':>8}")
-    for index, (rate, p50, p99, note) in enumerate(hello):
-        label = "hello" if index == 0 else "hello (again)"
-        print(f"{label:<{width}}  {'hello-world':<16} {'/':<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
-              f"{rate / base:>8.1%} {note}".rstrip())
+    print(f"{'hello':<{width}}  {'hello-world':<16} {'/':<24} {statistics.median(hellos):>8,.0f} "
+          f"{'':>7} {'':>7} {'':>8} (median of {len(hellos)} rounds: {min(hellos):,.0f}–{max(hellos):,.0f})")
     for name, results in runs:
-        for label, (path, rate, p50, p99, note) in results.items():
+        for label, (path, rate, p50, p99, share, note) in results.items():
             print(f"{name:<{width}}  {label:<16} {path:<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
-                  f"{rate / base:>8.1%} {note}".rstrip())
+                  f"{share:>8.1%} {note}".rstrip())
     loader = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s" if args.loader == "wrk" else
               f"Python load generator, {args.connections} connections, {args.duration} s"
               + ("" if shutil.which("wrk") else " (wrk not found)"))
-    print(f"\nload: {loader} per page after a {args.warm_up} s warm-up; 'vs hello' = req/s as a share of "
-          f"the hello-world's mean req/s ({base:,.0f}); 2 workers x 2 threads unless WEB_CONCURRENCY / "
+    print(f"\nload: {loader} after a {args.warm_up} s warm-up, {args.rounds} rounds per page, each the "
+          f"hello-world then the page; medians of the rounds; 'vs hello' = the page's req/s as a share of "
+          f"the hello-world's in the same round; 2 workers x 2 threads unless WEB_CONCURRENCY / "
           f"GUNICORN_THREADS are set; load average {os.getloadavg()[0]:.2f}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per page (default 5)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds of load per round (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per page, each hello then the page (default 3)")
     parser.add_argument("--warm-up", type=int, default=1, help="seconds of load before each page (default 1)")
     parser.add_argument("--connections", type=int, default=8, help="open connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
@@ -310,17 +320,16 @@ def main():
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1), 60)
     args.warm_up = min(max(args.warm_up, 0), 10)
+    args.rounds = min(max(args.rounds, 1), 20)
     args.loader = "wrk" if shutil.which("wrk") and not args.python_loader else "python"
     app_dirs = [d.resolve() for d in (args.app_dir or [ROOT])]
     print(f"JKN Lite over HTTP, load by {args.loader}; apps: {', '.join(map(str, app_dirs))}", flush=True)
     try:
-        hello = [bench_hello(args)]
-        runs = bench_apps(app_dirs, args)
-        hello.append(bench_hello(args))
+        hellos, runs = bench_apps(app_dirs, args)
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:  # it prints; it never fails
         print(f"benchmark stopped: {error}")
         return
-    print_table(hello, runs, args)
+    print_table(hellos, runs, args)
 
 
 if __name__ == "__main__":

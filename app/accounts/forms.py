@@ -1,9 +1,9 @@
 """The sign-in and change-password forms."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.core import clock
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import (
     IDENTIFIER_ERRORS,
     PASSWORD_ERRORS,

@@ -4,7 +4,6 @@ import json
 
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts import bp, rights
@@ -35,6 +34,7 @@ from app.core.auth import (
     start_session,
 )
 from app.core.db import parse_id
+from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.forms import parse_date
 from app.core.rendering import render

@@ -2,10 +2,10 @@
 import re
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, USERNAME, Form
 from app.core.labels import ROLE_LABELS
 from app.models import SCOPES, STAFF_ROLES, Facility, Region

@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta, timezone
 from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from app.cases import bp, reports, service
@@ -31,6 +30,7 @@ from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles, signed_in
 from app.core.errors import render_error
+from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
 from app.core.forms import parse_date
 from app.core.pagecache import same_for_everyone

@@ -6,12 +6,12 @@ password itself is checked by the view through auth.check_password, which counts
 import re
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock, uploads
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, UPLOAD_ERRORS, Form, normalize_phone, parse_date  # noqa: F401
 from app.rules import identity, passwords
 

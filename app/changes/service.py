@@ -12,13 +12,13 @@ inside it, records the change in MembershipChange and writes the audit entry.
 """
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from peewee import JOIN, IntegrityError
 
 from app.contributions import ledger
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import db, write_lock
+from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
 from app.core.labels import FIELD_LABELS, SEX_LABELS
 from app.models import ChangeRequest, Facility, Family, MembershipChange, Participant, RateVersion, Region

@@ -5,7 +5,6 @@ The workflows live in app/changes.py; views validate, re-authenticate, call one 
 """
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from app.changes import bp
@@ -25,6 +24,7 @@ from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, check_password, roles, signed_in
 from app.core.db import parse_id
+from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id, rupiah
 from app.core.forms import DecisionForm
 from app.core.rendering import render

@@ -1,9 +1,9 @@
 """Forms of tagihan iuran (REHAB, autodebet) and the messages of refused requests, in plain Indonesian."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from app.contributions.billing import BANKS, DEBIT_DAYS, normalize_account
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import Form
 
 #: BillingError codes → what the participant reads (REHAB).

@@ -94,18 +94,24 @@ class Prepared:
         return self.compiled[kind]
 
     def __call__(self, *args):
-        """The query's rows (a Peewee cursor wrapper: iterate it)."""
+        """The query's rows, as a list: read to the end, as on SQLite a statement left half-read keeps
+        its connection's read transaction (an old snapshot) open."""
         sql, plan, query = self._compile()
-        return query._get_cursor_wrapper(db.execute_sql(sql, self._params(plan, args)))
+        return list(query._get_cursor_wrapper(db.execute_sql(sql, self._params(plan, args))))
 
     def first(self, *args):
-        """The first row, or None."""
-        return next(iter(self(*args)), None)
+        """The first row, or None (for a query of at most one row: by a key, or with a LIMIT 1)."""
+        rows = self(*args)
+        return rows[0] if rows else None
 
     def scalar(self, *args):
         """The first column of the first row (a count, a sum), or None."""
         sql, plan, _query = self._compile()
-        row = db.execute_sql(sql, self._params(plan, args)).fetchone()
+        cursor = db.execute_sql(sql, self._params(plan, args))
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
         return row[0] if row else None
 
     @staticmethod

@@ -1,11 +1,11 @@
 """One handler for every error status: a small Indonesian page (or fragment) with a way back."""
 from flask import abort, current_app, jsonify, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.extensions import compress
+from app.core.extensions import lazy_gettext as _l
 from app.core.rendering import render
 
 MESSAGES = {

@@ -1,12 +1,18 @@
 """Flask extensions as module singletons, bound to the app in create_app()."""
-from flask import g, request
+import functools
+
+import flask_babel
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_translations
+from flask_babel.speaklater import LazyString
 from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -38,12 +44,27 @@ def select_locale():
 
 
 def request_translations():
-    """The catalogue of this request's language, looked up once: a page says `_()` 20 to 60 times,
-    and Flask-Babel walks four context look-ups for each."""
-    translations = g.get("_translations")
-    if translations is None:
-        translations = g._translations = get_translations()
-    return translations
+    """The catalogue of this request's language, looked up once (again only under force_locale): a
+    page says `_()` 20 to 60 times, and Flask-Babel walks four context look-ups for each."""
+    cached = g.get("_translations")
+    if cached is None or cached[0] is not g.get("babel_locale"):
+        translations = get_translations()  # sets g.babel_locale on first use
+        cached = g._translations = (g.get("babel_locale"), translations)
+    return cached[1]
+
+
+def fast_gettext(string, **variables):
+    """Flask-Babel's gettext through request_translations() (its own outside a request)."""
+    if not has_request_context():
+        return flask_babel.gettext(string, **variables)
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string, **variables):
+    """Flask-Babel's lazy_gettext, translated by fast_gettext: labels are rendered on every page.
+    Like Flask-Babel's, a lazy string is markup-safe to Jinja: never put typed input into one."""
+    return LazyString(fast_gettext, string, **variables)
 
 
 @pass_eval_context
@@ -60,3 +81,24 @@ def template_gettext(eval_context, string, **variables):
 def install_fast_gettext(app):
     """Templates' `_()` through template_gettext (the templates use no other gettext form)."""
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
+
+
+def csrf_token():
+    """Flask-WTF's CSRF token for this session, signed once per session and worker rather than on
+    every page (every signed-in page has the sign-out form). Valid exactly like generate_csrf()'s:
+    tokens do not expire (WTF_CSRF_TIME_LIMIT is None), so the one made first serves the session."""
+    raw = session.get("csrf_token")
+    config = current_app.config
+    if raw is None or config["WTF_CSRF_TIME_LIMIT"] or "csrf_token" in g:
+        return generate_csrf()  # the first token of a session; or expiring tokens; or already made
+    g.csrf_token = _signed(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    return g.csrf_token
+
+
+@functools.lru_cache(maxsize=4096)
+def _signed(secret_key, raw):
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def install_csrf_token(app):
+    app.jinja_env.globals["csrf_token"] = csrf_token

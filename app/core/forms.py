@@ -3,7 +3,6 @@ class every form derives from (`Form`: nothing typed is longer than its field ca
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from app.core.extensions import lazy_gettext as _l
 from app.rules import passwords
 from app.rules.identity import is_digits, normalize_number
 

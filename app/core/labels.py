@@ -3,7 +3,7 @@ status, audited action, …); pages, the API and the SMS channel turn them into 
 tables (Indonesian source texts, English in the message catalogue). tests/core/test_labels.py fails
 when a code has no label, or a label no English translation.
 """
-from flask_babel import lazy_gettext as _l
+from app.core.extensions import lazy_gettext as _l
 
 # --- people and accounts -----------------------------------------------------------------------
 

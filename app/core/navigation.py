@@ -1,10 +1,10 @@
 """The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.auth import in_scope
+from app.core.extensions import lazy_gettext as _l
 from app.models import OFFICER_ROLES
 
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"

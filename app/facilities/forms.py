@@ -14,8 +14,7 @@ parameter is checked here; a bad one is dropped with a message (in Indonesian), 
 """
 import math
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.extensions import lazy_gettext as _l
 from app.core.labels import KIND_LABELS, SERVICE_LABELS
 from app.facilities.service import Filters
 from app.rules.facilities import query_words

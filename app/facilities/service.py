@@ -23,12 +23,12 @@ from functools import reduce
 from operator import and_
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from peewee import OP, SQL, Case, Expression, Value, fn
 
 from app.core import clock
 from app.core.audit import audit
 from app.core.db import db, is_sqlite, write_lock
+from app.core.extensions import lazy_gettext as _l
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.models import BedAvailability, Facility, FacilityService, OpeningHours, Region
 from app.queue import service as queue

@@ -1,11 +1,11 @@
 """Faskes: find a facility by name, type, region, service and BPJS partnership, nearest first when
 the device gives coordinates (or from a participant's own district); one facility's details."""
 from flask import abort, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import clock, labels
 from app.core.auth import public
+from app.core.extensions import lazy_gettext as _l
 from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.facilities import bp

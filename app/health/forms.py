@@ -1,9 +1,9 @@
 """Forms of the facility staff: visit, referral, PRB enrolment; messages in plain Indonesian."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from app.core import clock
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, Form, parse_date
 from app.core.labels import PRB_CONDITION_LABELS, SERVICE_TYPE_LABELS
 from app.health import service

@@ -1,8 +1,8 @@
 """Forms of the SMS settings: consent, the phone to verify, the code."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, Form, normalize_phone
 
 NOT_INDONESIAN = _l("Tulis nomor HP Indonesia, mulai 08 atau +628, misalnya 081234567890.")

@@ -6,7 +6,6 @@ then applied like a callback), or mark it refunded with a note. Both are audited
 """
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -18,6 +17,7 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
+from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import rupiah
 from app.core.forms import Form
 from app.core.labels import FIELD_LABELS, PAYMENT_STATUSES, UNMATCHED_REASONS

@@ -1,10 +1,10 @@
 """Forms of the antrean, with their messages in plain Indonesian."""
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
+from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
 from app.core.forms import REQUIRED, Form
 from app.rules import identity

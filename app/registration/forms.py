@@ -6,12 +6,12 @@ another province) come from app/registration.py and are worded here too.
 import re
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.core import clock, uploads
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import (
     IDENTIFIER_ERRORS,
     PASSWORD_ERRORS,

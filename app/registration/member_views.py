@@ -2,12 +2,12 @@
 officer's review of an unusual addition before it counts toward dues."""
 from flask import abort, flash, request, send_file
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
+from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.formatting import rupiah
 from app.core.forms import DecisionForm

@@ -6,12 +6,12 @@ member who started it. Every page here may show personal data: none is cached (n
 """
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles
+from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.forms import DecisionForm
 from app.core.rendering import render, wants_fragment

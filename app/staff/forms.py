@@ -1,8 +1,8 @@
 """Forms of the facility staff's pages: beds, opening hours, services and polis."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, TOO_LONG, Form
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.rules import queue as rules

@@ -294,3 +294,19 @@ def test_a_right_current_password_resets_the_count(app, client):
         "confirm": "kopi-pagi-di-sawah", "csrf_token": csrf_token(client, "/akun/kata-sandi")}).status_code == 303
     with app.app_context():
         assert User.for_identifier("0001000000002").reauth_failures == 0
+
+
+def test_a_session_keeps_one_csrf_token_which_no_other_session_can_use(app):
+    """The token is signed once per session (app.core.extensions.csrf_token): the same on every page
+    of the session, accepted there, refused in another session."""
+    budi, dewi = signed_in_client(app, "peserta"), signed_in_client(app, "peserta_lunas")
+    mine = {page(budi.get(path)).find("input", {"name": "csrf_token"})["value"]
+            for path in ("/beranda", "/kepesertaan", "/iuran")}
+    assert len(mine) == 1
+    theirs = page(dewi.get("/beranda")).find("input", {"name": "csrf_token"})["value"]
+    assert theirs not in mine
+    assert dewi.post("/keluar", data={"csrf_token": mine.pop()}).status_code == 400
+    assert dewi.get("/beranda").status_code == 200  # still signed in
+    assert budi.post("/keluar", data={"csrf_token": page(budi.get("/beranda")).find(
+        "input", {"name": "csrf_token"})["value"]}).status_code in (302, 303)
+    assert budi.get("/beranda").status_code in (302, 303)  # signed out
