@@ -106,3 +106,22 @@ def test_query_words_drop_single_letters_and_cap_the_count():
     assert len(rules.query_words(" ".join(f"kata{i}" for i in range(20)))) == rules.QUERY_WORDS_MAX
     assert rules.close_words("cibnong", ["cibinong", "cibubur", "coblong"]) == ["cibinong"]
     assert rules.close_words("rsx", ["rsu"]) == []
+
+
+@pytest.mark.parametrize("query", ["puskesmas", "klinik", "harapan sehat", "cibinong puskesmas", "cibinong",
+                                   "bogor", "klinik bogor", "cibnong", "rs"])
+def test_a_page_of_names_with_every_word_is_the_page_relevance_gives(app, query):
+    """search() takes a page of facilities whose names hold every word without scoring the matches;
+    every page is the one that scoring every match (relevance, then name) would give."""
+    with app.app_context():
+        for n in range(5):
+            add(f"Klinik Bogor Uji {n}", district="32.01.01")
+        words = rules.query_words(query)
+        alternatives = facilities._alternatives(words)
+        ranked = [f.id for f in Facility.select().where(facilities._matches(alternatives)).order_by(
+            facilities._relevance(alternatives).desc(), Facility.search_name, Facility.id)]
+        for per_page in (1, 2, 3, 20):
+            for number in (1, 2, 3):
+                found = facilities.search(facilities.Filters(name=" ".join(words)), page=number, per_page=per_page)
+                assert [f.id for f, _km in found.rows] == ranked[(number - 1) * per_page:number * per_page]
+                assert found.has_next == (len(ranked) > number * per_page)
