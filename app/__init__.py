@@ -14,8 +14,7 @@ from app.core.extensions import (
     compress,
     csrf,
     htmx,
-    install_csrf_token,
-    install_fast_gettext,
+    install_template_globals,
     limiter,
     select_locale,
     skip_the_app_wide_limit_check,
@@ -38,8 +37,7 @@ def create_app(config=None):
     auth.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    install_fast_gettext(app)
-    install_csrf_token(app)
+    install_template_globals(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)
     compress.init_app(app)

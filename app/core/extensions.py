@@ -78,11 +78,6 @@ def template_gettext(eval_context, string, **variables):
     return text % variables
 
 
-def install_fast_gettext(app):
-    """Templates' `_()` through template_gettext (the templates use no other gettext form)."""
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
-
-
 def csrf_token():
     """Flask-WTF's CSRF token for this session, signed once per session and worker rather than on
     every page (every signed-in page has the sign-out form). Valid exactly like generate_csrf()'s:
@@ -100,5 +95,7 @@ def _signed(secret_key, raw):
     return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
-def install_csrf_token(app):
-    app.jinja_env.globals["csrf_token"] = csrf_token
+def install_template_globals(app):
+    """Templates' `_()` (they use no other gettext form) and csrf_token() through the fast paths
+    above. Call after the extensions' init_app, which install their own."""
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, csrf_token=csrf_token)
