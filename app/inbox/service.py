@@ -86,15 +86,18 @@ def announcement_of(reminder):
 def deliver_announcements(day=None, announcement_id=None, participant_id=None, now=None):
     """Put the announcements shown on `day` into the inbox of every participant with an account they
     target (or only `announcement_id`, or only `participant_id`'s): one INSERT … SELECT … ON CONFLICT
-    DO NOTHING per announcement, so running it again adds nothing. How many were new."""
+    DO NOTHING per announcement, so running it again adds nothing. How many were new.
+
+    For one participant (the inbox page asks on every visit) a read comes first, and the INSERT runs
+    only for an announcement they lack: a page view takes no write lock when nothing is new."""
     day, now = day or clock.today(), now or clock.now()
     current = Announcement.current(day)
     if announcement_id is not None:
         current = current.where(Announcement.id == announcement_id)
     made = 0
     for announcement in current:
-        people = (Participant.select(Participant.id, Value(ANNOUNCEMENT),
-                                     Value(f"{ANNOUNCEMENT}:{announcement.id}:").concat(Participant.id.cast("text")),
+        event_key = Value(f"{ANNOUNCEMENT}:{announcement.id}:").concat(Participant.id.cast("text"))
+        people = (Participant.select(Participant.id, Value(ANNOUNCEMENT), event_key,
                                      Value(announcement.shown_until), Value(now))
                   .join(Family).switch(Participant).join(User, on=(User.participant == Participant.id))
                   .where(User.active == True))  # noqa: E712
@@ -105,6 +108,8 @@ def deliver_announcements(day=None, announcement_id=None, participant_id=None, n
             people = people.where(Family.segment == announcement.segment)
         if participant_id is not None:
             people = people.where(Participant.id == participant_id)
+            if not people.where(~fn.EXISTS(Reminder.select().where(Reminder.event_key == event_key))).exists():
+                continue
         made += (Reminder.insert_from(people, [Reminder.participant, Reminder.kind, Reminder.event_key,
                                                Reminder.about_on, Reminder.created_at])
                  .on_conflict_ignore().as_rowcount().execute())

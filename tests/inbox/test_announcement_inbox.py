@@ -100,3 +100,27 @@ def test_the_family_head_does_not_get_each_members_copy(app):
         others = Reminder.select().where(Reminder.event_key.startswith(f"announcement:{announcement.id}:"),
                                          Reminder.participant != Participant.by_card(BUDI).id)
         assert not any(f"/pesan/{r.id}" in hrefs for r in others)
+
+
+def test_the_inbox_page_writes_only_when_an_announcement_is_new_to_the_participant(app):
+    from app.core.db import db
+    client = signed_in_client(app, "peserta")
+    client.get("/pesan")  # delivers what is current
+    statements = []
+    real = db.obj.execute_sql
+    db.obj.execute_sql = lambda sql, *args, **kwargs: statements.append(sql) or real(sql, *args, **kwargs)
+    try:
+        assert client.get("/pesan").status_code == 200
+        with app.app_context():
+            region = Participant.by_card(BUDI).family.district_code[:2]
+        announcement = _announce(app, region, title="Baru saja terbit")
+        before = len(statements)
+        assert client.get("/pesan").status_code == 200
+    finally:
+        del db.obj.execute_sql
+    inserts = [sql for sql in statements if sql.startswith("INSERT") and 'INTO "reminder"' in sql]
+    assert len(inserts) == 1 and inserts[0] in statements[before:]  # none on the first view, one after
+    with app.app_context():
+        assert len(_keys(app, announcement)) >= 1  # delivered by that page view
+        budi = Participant.by_card(BUDI)
+    assert budi.id in {pid for pid, _read in _keys(app, announcement)}
