@@ -43,10 +43,10 @@ def same_for_everyone(view):
             kept = _pages.get(key)
             if kept is not None and kept[0] > now:
                 _pages.move_to_end(key)
-                return make_response(kept[1], kept[2], kept[3])
+                return make_response(kept[1], 200, kept[2])
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and not response.is_streamed and not session:
-            page = (now + seconds, response.get_data(), 200, list(response.headers.items()))
+            page = (now + seconds, response.get_data(), list(response.headers.items()))
             with _lock:
                 _pages[key] = page
                 _pages.move_to_end(key)

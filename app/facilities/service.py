@@ -136,16 +136,21 @@ def _matches(alternatives):
     if is_sqlite():
         expression = " AND ".join(
             "(" + " OR ".join([f'"{word}"*'] + [f'"{alt}"' for alt in alts]) + ")" for word, alts in alternatives)
-        return Facility.id.in_(SQL("(SELECT rowid FROM facility_fts WHERE facility_fts MATCH ?)", [expression]))
+        return _fts_match(expression)
     query = " & ".join("(" + " | ".join([f"{word}:*"] + alts) + ")" for word, alts in alternatives)
     return Expression(SQL("search_tsv"), "@@", fn.to_tsquery("simple", query))
+
+
+def _fts_match(expression):
+    """SQLite: the facilities FTS5 finds for `expression`."""
+    return Facility.id.in_(SQL("(SELECT rowid FROM facility_fts WHERE facility_fts MATCH ?)", [expression]))
 
 
 def _all_in_name(words):
     """Every word is (the start of) a word of the facility's name: the best relevance there is."""
     if is_sqlite():
         expression = "search_text : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
-        return Facility.id.in_(SQL("(SELECT rowid FROM facility_fts WHERE facility_fts MATCH ?)", [expression]))
+        return _fts_match(expression)
     # the expression of the GIN index facility_name_words (migration 0017)
     return Expression(fn.to_tsvector("simple", Facility.search_text), "@@",
                       fn.to_tsquery("simple", " & ".join(f"{word}:*" for word in words)))
@@ -198,18 +203,17 @@ def search(filters, page=1, per_page=PER_PAGE, first_district=None, near_to=None
     if first_district:
         order.insert(0, Case(None, ((Facility.district == first_district, 0),), 1))
     query = Facility.select()
-    rows = None
-    if filters.name:
+    if not filters.name:
+        rows = _page(_filtered(query, filters).order_by(*order), page, per_page)
+    else:
         words, filters = filters.name.split(), replace(filters, name="")
         # A page of facilities with every word in their name is a page of the most relevant ones, in
         # the order below: found without scoring every match (a common word matches thousands).
         rows = _page(_filtered(query.where(_all_in_name(words)), filters).order_by(*order), page, per_page)
-        if len(rows) <= per_page:
+        if len(rows) <= per_page:  # not a full page: score every match
             alternatives = _alternatives(words)
-            order.insert(0, _relevance(alternatives).desc())
-            query, rows = query.where(_matches(alternatives)), None
-    if rows is None:
-        rows = _page(_filtered(query, filters).order_by(*order), page, per_page)
+            rows = _page(_filtered(query.where(_matches(alternatives)), filters)
+                         .order_by(_relevance(alternatives).desc(), *order), page, per_page)
     km = (lambda f: distance_km(*near_to, f.latitude, f.longitude) if f.latitude is not None else None) \
         if near_to else (lambda f: None)
     return Page([(f, km(f)) for f in rows[:per_page]], page, len(rows) > per_page)
