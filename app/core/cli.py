@@ -35,7 +35,8 @@ def migration_runner():
 #: kept by the database itself, not declared on a model: PostgreSQL's full-text column of facilities
 #: and its indexes (migrations 0007 and 0017; SQLite uses an FTS5 table instead)
 DATABASE_ONLY_COLUMNS = {("facility", "search_tsv")}
-DATABASE_ONLY_INDEXES = {("facility", "facility_search_tsv"), ("facility", "facility_name_words")}
+DATABASE_ONLY_INDEXES = {("facility", "facility_search_tsv"), ("facility", "facility_name_words"),
+                         ("facility", "facility_services")}
 
 
 def schema_diff():

@@ -15,7 +15,6 @@ from app.models import (
     Allocation,
     BedAvailability,
     Facility,
-    FacilityService,
     Family,
     OpeningHours,
     Participant,
@@ -117,8 +116,7 @@ BEDS = (("kelas_1", 4, 20), ("kelas_2", 7, 30), ("kelas_3", 2, 60), ("icu", 0, 8
 
 def _facility_details(facility):
     """Services, opening hours, poli and (hospitals) beds of a demo facility."""
-    for service in SERVICES.get(facility.kind, ()):
-        FacilityService.create(facility=facility, service=service)
+    Facility.update(services=set(SERVICES.get(facility.kind, ()))).where(Facility.id == facility.id).execute()
     always_open = facility.kind == "rumah_sakit"
     for weekday in range(7 if always_open else 6):
         opens, closes = ("00:00", "23:59") if always_open else ("07:30", "14:00" if weekday < 5 else "12:00")

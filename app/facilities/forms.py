@@ -5,7 +5,7 @@ parameter is checked here; a bad one is dropped with a message (in Indonesian), 
 
     nama        words of the name, address, district or regency, in any order (query_words())
     jenis       one of Facility.KINDS
-    layanan     a service code (FacilityService)
+    layanan     a service code (Facility.services)
     mitra=1     BPJS partners only
     provinsi, kabupaten, kecamatan   the region picker (RegionChoice)
     lat, lon    coordinates: sorted by distance

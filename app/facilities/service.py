@@ -30,7 +30,7 @@ from app.core.audit import audit
 from app.core.db import db, is_sqlite, write_lock
 from app.core.extensions import lazy_gettext as _l
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
-from app.models import BedAvailability, Facility, FacilityService, OpeningHours, Region
+from app.models import BedAvailability, Facility, OpeningHours, Region
 from app.queue import service as queue
 from app.rules import facilities as facility_rules
 from app.rules.facilities import bounding_box, distance_km
@@ -90,10 +90,7 @@ def _conditions(filters):
     elif filters.province_code:
         conditions.append(Facility.province_code == filters.province_code)
     if filters.service:
-        # EXISTS, not IN: the planner probes the (facility, service) index for each facility the
-        # bounding box found, instead of hashing every facility that offers the service
-        conditions.append(fn.EXISTS(FacilityService.select(SQL("1")).where(
-            (FacilityService.facility == Facility.id) & (FacilityService.service == filters.service))))
+        conditions.append(Facility.offering(filters.service))
     return conditions
 
 
@@ -103,8 +100,8 @@ def _known_prefix(word):
     """Some stored word starts with `word` (the vocabulary's index answers)."""
     if is_sqlite():
         sql = "SELECT 1 FROM facility_fts_vocab WHERE term >= ? AND term < ? LIMIT 1"
-    else:
-        sql = "SELECT 1 FROM facility_word WHERE word >= %s AND word < %s LIMIT 1"
+    else:  # the pattern operators of the index's text_pattern_ops (plain >= and < scan the list)
+        sql = "SELECT 1 FROM facility_word WHERE word ~>=~ %s AND word ~<~ %s LIMIT 1"
     return db.execute_sql(sql, (word, word + "~")).fetchone() is not None
 
 
@@ -286,9 +283,7 @@ def hours_of(facility):
 
 def services_of(facility):
     """Labels of the services offered, in the order of SERVICE_LABELS."""
-    offered = {s.service for s in FacilityService.select(FacilityService.service)
-               .where(FacilityService.facility == facility)}
-    return [label for code, label in SERVICE_LABELS.items() if code in offered]
+    return [label for code, label in SERVICE_LABELS.items() if code in facility.services]
 
 
 def beds_of(facility, now=None):

@@ -279,10 +279,7 @@ def issue_referral(user, member, poli_id, today):
 
 
 def pharmacies():
-    from app.models import FacilityService
-
-    return list(Facility.select().join(FacilityService)
-                .where(FacilityService.service == "apotek_prb").order_by(Facility.name).limit(100))
+    return list(Facility.select().where(Facility.offering("apotek_prb")).order_by(Facility.name).limit(100))
 
 
 def enrol_prb(user, member, condition, pharmacy_id, pickup_day, last_control, today):

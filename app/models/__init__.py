@@ -31,7 +31,7 @@ from app.models.contributions import (  # noqa: F401
     RehabInstalment,
     RehabPlan,
 )
-from app.models.facilities import BedAvailability, Facility, FacilityService, OpeningHours  # noqa: F401
+from app.models.facilities import BedAvailability, Facility, OpeningHours  # noqa: F401
 from app.models.health import PrbEnrolment, Visit  # noqa: F401
 from app.models.inbox import PhoneCode, Reminder, SmsMessage  # noqa: F401
 from app.models.membership import Family, Participant  # noqa: F401
@@ -43,7 +43,7 @@ MODELS = (
     Region, Facility, Family, Participant, User, AuditLog, MembershipChange, Registration,
     ChangeRequest, Payment, Allocation, RateVersion, RehabPlan, RehabInstalment, AutoDebit, CallbackEvent,
     LedgerMonth, FamilyLedger, DendaVersion,
-    FacilityService, OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
+    OpeningHours, BedAvailability, Poli, Referral, PoliDay, Booking, AccessCode, StaffDistrict,
     Article, ArticleRegion, Announcement, PageVersion, SearchEntry, Consent, Kiosk, DataRequest,
     Visit, PrbEnrolment, Reminder, SmsMessage, PhoneCode,
     Case, CaseEvent, CasePause, CaseStatSnapshot, VisitFeedback, MemberAddition,

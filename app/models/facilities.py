@@ -8,16 +8,33 @@ from peewee import (
     DateTimeField,
     DeferredForeignKey,
     DoubleField,
+    Expression,
     ForeignKeyField,
     IntegerField,
     SmallIntegerField,
     TextField,
+    Value,
+    fn,
 )
 
 from app.core import clock
+from app.core.db import is_sqlite
 from app.models.base import BaseModel, _under
 from app.models.regions import Region
 from app.rules import facilities as facility_rules
+
+
+class CodeSetField(TextField):
+    """A set of short codes without spaces, stored as one text of the codes, sorted and space-separated."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default=frozenset, **kwargs)
+
+    def db_value(self, value):
+        return " ".join(sorted(value or ()))
+
+    def python_value(self, value):
+        return frozenset(value.split()) if value else frozenset()
 
 
 class Facility(BaseModel):
@@ -53,6 +70,8 @@ class Facility(BaseModel):
     partner_from = DateField(null=True)
     partner_until = DateField(null=True)
     source = CharField(max_length=20, default="demo")  # which list it was imported from
+    #: the services offered (layanan: igd_24_jam, poli_gigi, persalinan, apotek_prb, …), see offering()
+    services = CodeSetField()
     updated_at = DateTimeField(default=clock.now)
 
     class Meta:
@@ -102,6 +121,13 @@ class Facility(BaseModel):
                            (cls.district == area) | _under(cls.district, area))
                     .order_by(closeness, Region.name, cls.name, cls.id).limit(limit))
 
+    @classmethod
+    def offering(cls, service):
+        """SQL: the facility offers `service` (on PostgreSQL through the GIN index of migration 0018)."""
+        if is_sqlite():
+            return fn.instr(Value(" ").concat(cls.services).concat(Value(" ")), f" {service} ") > 0
+        return Expression(fn.string_to_array(cls.services, " "), "@>", fn.string_to_array(service, " "))
+
     def partner_on(self, day):
         """Kerja sama with BPJS on `day`: "ya", "tidak" (also outside the agreement's dates), or
         "belum_tercatat" when nobody has said."""
@@ -119,17 +145,6 @@ class Facility(BaseModel):
         if not (self.district_code or "").startswith(home_district[:2] + "."):
             return "other_province"
         return None
-
-
-class FacilityService(BaseModel):
-    """A service a facility offers (layanan): igd_24_jam, poli_gigi, persalinan, apotek_prb, …"""
-
-    facility = ForeignKeyField(Facility, backref="services", on_delete="CASCADE")
-    service = CharField(max_length=30)
-
-    class Meta:
-        #: (service, facility) serves "which facilities offer X" inside a nearest search
-        indexes = ((("facility", "service"), True), (("service", "facility"), False))
 
 
 class OpeningHours(BaseModel):

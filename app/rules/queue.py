@@ -25,7 +25,7 @@ STAFF_ACTIONS = {
 #: a participant may cancel only before checking in
 CANCELLABLE = ("aktif",)
 
-#: layanan a facility can tick (FacilityService.service); the facility search labels the same codes
+#: layanan a facility can tick (Facility.services); the facility search labels the same codes
 SERVICES = (
     "igd_24_jam", "poli_umum", "poli_gigi", "kia", "persalinan", "rawat_inap", "apotek_prb",
     "laboratorium", "radiologi", "poli_spesialis",

@@ -10,7 +10,6 @@ from app.models import (
     BedAvailability,
     Booking,
     Facility,
-    FacilityService,
     OpeningHours,
     Participant,
     Poli,
@@ -150,20 +149,14 @@ def update_hours(user, facility, hours):
               hours={str(d): f"{o}-{c}" for d, (o, c) in sorted(hours.items())})
 
 
-def services_of(facility):
-    return {s.service for s in FacilityService.select().where(FacilityService.facility == facility)}
-
-
 def update_services(user, facility, services):
     """services: the codes ticked (checked against rules.SERVICES). Services outside that list
     (from an import) are kept: the form cannot show them, so it does not remove them."""
     chosen = sorted(set(services))
     with write_lock():
-        FacilityService.delete().where(FacilityService.facility == facility,
-                                       FacilityService.service.in_(rules.SERVICES)).execute()
-        for service in chosen:
-            FacilityService.create(facility=facility, service=service)
-        Facility.update(updated_at=clock.now()).where(Facility.id == facility.id).execute()
+        facility = Facility.get_locked(facility.id)
+        facility.services = {code for code in facility.services if code not in rules.SERVICES} | set(chosen)
+        Facility.update(services=facility.services, updated_at=clock.now()).where(Facility.id == facility.id).execute()
         audit(user, "services_updated", f"facility:{facility.id}", services=chosen)
 
 

@@ -153,7 +153,7 @@ def services():
         if request.method == "POST":
             abort(404)
     elif request.method == "GET":
-        form.services.data = sorted(service.services_of(facility) & set(rules.SERVICES))
+        form.services.data = sorted(facility.services & set(rules.SERVICES))
     elif form.validate_on_submit():
         service.update_services(user, facility, form.services.data)
         flash(_("Layanan disimpan."), "ok")

@@ -13,7 +13,7 @@ import pytest
 from app.core import clock
 from app.core.config import ROOT
 from app.facilities.importer import FacilityFileError, import_facilities
-from app.models import BedAvailability, Facility, FacilityService
+from app.models import BedAvailability, Facility
 from app.rules.facilities import distance_km, search_key
 from tests.helpers import page, signed_in_client
 
@@ -129,6 +129,19 @@ def test_search_by_service(client):
     assert names(page(client.get("/faskes?layanan=igd_24_jam"))) == ["RSUD Cibinong Contoh"]
     html = page(client.get("/faskes?layanan=poli_gigi&provinsi=32&kabupaten=32.73"))
     assert names(html) == ["Puskesmas Coblong", "Klinik Pratama Dago Medika"]  # by name, prefixes aside
+
+
+def test_a_service_matches_whole_codes_only_also_in_a_nearest_search(app, client):
+    with app.app_context():
+        add_facility("Klinik Gigi Kode", services={"poli_gigi", "kia"}, latitude=-6.4816, longitude=106.8541)
+        add_facility("Klinik Tanpa Layanan", latitude=-6.4817, longitude=106.8542)
+        assert Facility.get(Facility.name == "Klinik Gigi Kode").services == {"kia", "poli_gigi"}
+        for code, found in (("kia", True), ("poli_gigi", True), ("poli", False), ("gigi", False), ("ki", False)):
+            matched = Facility.select(Facility.name).where(Facility.offering(code)).tuples()
+            assert (("Klinik Gigi Kode",) in matched) is found, code
+    near = names(page(client.get("/faskes?lat=-6.4816&lon=106.8541&layanan=kia")))
+    assert near[0] == "Klinik Gigi Kode" and "Klinik Tanpa Layanan" not in near
+    assert "Klinik Gigi Kode" not in names(page(client.get("/faskes?lat=-6.4816&lon=106.8541&layanan=poli_umum")))
 
 
 def test_partner_only_leaves_out_the_others(app, client):
@@ -621,4 +634,4 @@ def test_service_codes_and_kinds_have_indonesian_labels():
     assert set(KIND_LABELS) == set(Facility.KINDS)
     assert set(SERVICE_LABELS) == {"igd_24_jam", "poli_umum", "poli_gigi", "kia", "persalinan", "rawat_inap",
                                    "apotek_prb", "laboratorium", "radiologi", "poli_spesialis"}
-    assert FacilityService.service.max_length >= max(len(code) for code in SERVICE_LABELS)
+    assert all(code.isidentifier() for code in SERVICE_LABELS)  # no spaces: Facility.services joins them

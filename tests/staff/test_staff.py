@@ -2,8 +2,7 @@
 no-show), beds, opening hours and services of their own facility, and nothing of another facility."""
 import pytest
 
-from app.models import BedAvailability, Booking, Facility, FacilityService, OpeningHours, PoliDay, User
-from app.staff import service as staff_service
+from app.models import BedAvailability, Booking, Facility, OpeningHours, PoliDay, User
 from tests.helpers import (
     AGUS_CARD,
     CIBINONG,
@@ -240,18 +239,18 @@ def test_services_edit(app, faskes, audit_mark):
     assert checked == {"poli_umum", "poli_gigi", "kia", "persalinan", "laboratorium"}
     with app.app_context():
         facility = Facility.get(Facility.code == CIBINONG)
-        FacilityService.create(facility=facility, service="dari_impor")  # not on the form: kept
+        Facility.update(services=facility.services | {"dari_impor"}).where(Facility.id == facility.id).execute()
     response = faskes.post("/faskes-saya/layanan", data={"csrf_token": csrf_token(faskes, "/beranda"),
                                                          "services": ["poli_umum", "apotek_prb", "igd_24_jam"]})
     assert response.status_code == 303
     with app.app_context():
-        assert staff_service.services_of(facility) == {"poli_umum", "apotek_prb", "igd_24_jam", "dari_impor"}
+        assert Facility.get_by_id(facility.id).services == {"poli_umum", "apotek_prb", "igd_24_jam", "dari_impor"}
         assert audit_actions(f"facility:{facility.id}", audit_mark) == ["services_updated"]
     response = faskes.post("/faskes-saya/layanan", data={"csrf_token": csrf_token(faskes, "/beranda"), "services": ["spa"]})
     assert response.status_code == 200
     assert page(response).select_one("#services-error").get_text() == "Pilih layanan dari daftar."
     with app.app_context():
-        assert "spa" not in staff_service.services_of(facility)
+        assert "spa" not in Facility.get_by_id(facility.id).services
 
 
 def test_staff_actions_need_the_csrf_token(app, faskes):
