@@ -82,6 +82,9 @@ class Prepared:
         self.build = build
         self.arity = build.__code__.co_argcount
         self.compiled = {}
+        #: per kind of database, what peewee's cursor wrapper worked out from the first result's
+        #: columns (which field and model each column fills, its converter): the same for every run
+        self.resolved = {}
 
     def _compile(self):
         kind = type(db.obj)
@@ -97,7 +100,15 @@ class Prepared:
         """The query's rows, as a list: read to the end, as on SQLite a statement left half-read keeps
         its connection's read transaction (an old snapshot) open."""
         sql, plan, query = self._compile()
-        return list(query._get_cursor_wrapper(db.execute_sql(sql, self._params(plan, args))))
+        wrapper = query._get_cursor_wrapper(db.execute_sql(sql, self._params(plan, args)))
+        kind = type(db.obj)
+        resolved = self.resolved.get(kind)
+        if resolved:
+            vars(wrapper).update(resolved)
+        rows = list(wrapper)
+        if resolved is None and wrapper.initialized:
+            self.resolved[kind] = {k: v for k, v in vars(wrapper).items() if k not in _PER_CURSOR}
+        return rows
 
     def first(self, *args):
         """The first row, or None (for a query of at most one row: by a key, or with a LIMIT 1)."""
@@ -118,6 +129,10 @@ class Prepared:
     def _params(plan, args):
         # (None, a constant of the query) or (the argument's index, its field's converter or None)
         return [it if index is None else it(args[index]) if it else args[index] for index, it in plan]
+
+
+#: the attributes of a peewee cursor wrapper that belong to one cursor, not to the query's columns
+_PER_CURSOR = frozenset({"cursor", "count", "index", "populated", "row_cache"})
 
 
 class _Argument:

@@ -86,10 +86,7 @@ def announcement_of(reminder):
 def deliver_announcements(day=None, announcement_id=None, participant_id=None, now=None):
     """Put the announcements shown on `day` into the inbox of every participant with an account they
     target (or only `announcement_id`, or only `participant_id`'s): one INSERT … SELECT … ON CONFLICT
-    DO NOTHING per announcement, so running it again adds nothing. How many were new.
-
-    For one participant (the inbox page asks on every visit) a read comes first, and the INSERT runs
-    only for an announcement they lack: a page view takes no write lock when nothing is new."""
+    DO NOTHING per announcement, so running it again adds nothing. How many were new."""
     day, now = day or clock.today(), now or clock.now()
     current = Announcement.current(day)
     if announcement_id is not None:
@@ -108,12 +105,29 @@ def deliver_announcements(day=None, announcement_id=None, participant_id=None, n
             people = people.where(Family.segment == announcement.segment)
         if participant_id is not None:
             people = people.where(Participant.id == participant_id)
-            if not people.where(~fn.EXISTS(Reminder.select().where(Reminder.event_key == event_key))).exists():
-                continue
         made += (Reminder.insert_from(people, [Reminder.participant, Reminder.kind, Reminder.event_key,
                                                Reminder.about_on, Reminder.created_at])
                  .on_conflict_ignore().as_rowcount().execute())
     return made
+
+
+#: the current announcements for a family (province, regency, segment) that are not yet in a
+#: participant's inbox (event keys "announcement:<id><key_end>", key_end ":<participant id>")
+_LACKING = Prepared(lambda day, province, regency, segment, key_end: (
+    Announcement.current(day).where(Announcement.targets(province, regency, segment), ~fn.EXISTS(
+        Reminder.select(Reminder.id).where(Reminder.event_key == Value(f"{ANNOUNCEMENT}:")
+                                           .concat(Announcement.id.cast("text")).concat(key_end))))))
+
+
+def deliver_new_announcements(me, day=None):
+    """The inbox page (every visit): what was published since the daily job ran, into this
+    participant's inbox. One read; an INSERT only for an announcement they lack, so a page view
+    takes no write lock when nothing is new. How many were new."""
+    day = day or clock.today()
+    family = me.family
+    district = family.district_code or ""
+    lacking = _LACKING(day, district[:2], district[:5], family.segment, f":{me.id}")
+    return sum(deliver_announcements(day, announcement.id, me.id) for announcement in lacking)
 
 
 def withdraw_announcement(announcement_id):

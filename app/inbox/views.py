@@ -43,7 +43,7 @@ def _me():
 def index():
     """My messages (and my family's, for the head), newest first, 20 a page."""
     me = _me()
-    service.deliver_announcements(participant_id=me.id)  # one published since the daily job ran
+    service.deliver_new_announcements(me)
     rows, more = service.messages(me, request.args.get("sebelum", type=parse_id))
     names = {p.id: p.name for p in me.family_members()}
     return render("inbox/index.html", rows=rows, more=more, names=names, title_of=texts.title)

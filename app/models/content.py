@@ -151,6 +151,13 @@ class Announcement(BaseModel):
         return cls.select().where((cls.shown_from <= day) & (cls.shown_until >= day) & (cls.stopped == False))  # noqa: E712
 
     @classmethod
+    def targets(cls, province, regency, segment):
+        """SQL: the notice is for a family in this province and regency (codes) and segment; "" for
+        an unknown region or segment matches only the notices without that target."""
+        return (((cls.region_code == "") | (cls.region_code == province) | (cls.region_code == regency))
+                & ((cls.segment == "") | (cls.segment == segment)))
+
+    @classmethod
     def for_everyone(cls, day):
         """What the public home page shows: the notices without a target."""
         return list(_FOR_FAMILY(day, "", "", ""))
@@ -249,11 +256,7 @@ class SearchEntry(BaseModel):
 
 
 
-#: the three newest notices for a family (the home page and every dashboard show them); "" for an
-#: unknown region or segment matches only the notices without that target
+#: the three newest notices for a family (the home page and every dashboard show them)
 _FOR_FAMILY = Prepared(lambda day, province, regency, segment: (
-    Announcement.current(day)
-    .where(((Announcement.region_code == "") | (Announcement.region_code == province)
-            | (Announcement.region_code == regency))
-           & ((Announcement.segment == "") | (Announcement.segment == segment)))
+    Announcement.current(day).where(Announcement.targets(province, regency, segment))
     .order_by(Announcement.shown_from.desc(), Announcement.id.desc()).limit(3)))

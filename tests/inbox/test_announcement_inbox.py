@@ -11,12 +11,12 @@ from tests.helpers import csrf_post, page, signed_in_client
 BUDI, DEWI = "0001000000001", "0001000000002"
 
 
-def _announce(app, region, days=(0, 3), title="Layanan terganggu Sabtu"):
+def _announce(app, region, days=(0, 3), title="Layanan terganggu Sabtu", segment=""):
     with app.app_context():
         editor = User.get(User.username == "petugas")
         today = clock.today()
         announcement = Announcement.create(kind="gangguan", title=title, body="Aplikasi pemeliharaan pukul 22.00.",
-                                           region_code=region, shown_from=today + timedelta(days=days[0]),
+                                           region_code=region, segment=segment, shown_from=today + timedelta(days=days[0]),
                                            shown_until=today + timedelta(days=days[1]), created_by=editor)
         return announcement
 
@@ -124,3 +124,26 @@ def test_the_inbox_page_writes_only_when_an_announcement_is_new_to_the_participa
         assert len(_keys(app, announcement)) >= 1  # delivered by that page view
         budi = Participant.by_card(BUDI)
     assert budi.id in {pid for pid, _read in _keys(app, announcement)}
+
+
+def test_what_the_inbox_page_finds_lacking_is_what_the_delivery_targets(app):
+    """The page's one read (province, regency and segment of the family) picks exactly the
+    announcements the delivery's own targeting (district prefix, segment) gives the participant."""
+    with app.app_context():
+        budi = Participant.by_card(BUDI)
+        district, segment = budi.family.district_code, budi.family.segment
+        other_segment = next(s for s in ("PBI", "PPU", "PBPU", "BP") if s != segment)
+    made = {(region, segment_code): _announce(app, region, segment=segment_code).id
+            for region in ("", district[:2], district[:5], "11", "11.01")
+            for segment_code in ("", segment, other_segment)}
+    ours = set(made.values())
+    with app.app_context():
+        lacking = {a.id for a in service._LACKING(clock.today(), district[:2], district[:5], segment,
+                                                   f":{budi.id}")} & ours
+        assert lacking == {pk for (region, segment_code), pk in made.items()
+                           if region in ("", district[:2], district[:5]) and segment_code in ("", segment)}
+        delivered = sum(service.deliver_announcements(announcement_id=pk, participant_id=budi.id) for pk in ours)
+        assert delivered == len(lacking) == 6
+        assert {int(k.split(":")[1]) for (k,) in Reminder.select(Reminder.event_key).where(
+            Reminder.participant == budi.id, Reminder.event_key.startswith("announcement:")).tuples()} & ours == lacking
+        assert service.deliver_new_announcements(budi) == 0  # nothing lacking any more
