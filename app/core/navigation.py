@@ -79,8 +79,11 @@ def menu_for(user):
 
 def cached_menu(user, locale):
     """menu_for(user) with its labels in `locale`: built once per kind of visitor and language, as
-    every page shows it (twenty url_for and translations a page otherwise)."""
-    key = (user.role if user.is_authenticated else None, locale, request.script_root)
+    every page shows it (twenty url_for and translations a page otherwise). The kind is all that
+    _shown() reads: the role, whether an officer is an editor, the scope of a facilitator's consent."""
+    consent = g.get("assist")
+    key = (user.role if user.is_authenticated else None, user.is_authenticated and user.is_editor,
+           consent.scope if consent is not None else None, locale, request.script_root)
     menus = current_app.extensions.setdefault("menus", {})
     if key not in menus:
         menus[key] = tuple((str(label), url) for label, url in menu_for(user))

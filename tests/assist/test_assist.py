@@ -253,3 +253,18 @@ def test_the_pin_locks_after_the_threshold_even_with_the_right_pin_then(app, fac
         budi = User.get(User.participant == Participant.by_card(BUDI_CARD))
         assert budi.pin_locked_until is not None and budi.failed_logins == 0  # the password still works
     assert signed_in_client(app, "peserta").get("/beranda").status_code == 200
+
+
+def _menu(client):
+    return [a.get_text(" ", strip=True).split(" ", 1)[1] for a in page(client.get("/beranda")).select("nav ol.menu a")]
+
+
+def test_the_menu_shows_the_residents_pages_only_while_a_consent_lasts(facilitator):
+    alone = _menu(facilitator)  # first: the menu of a facilitator without a consent is kept
+    assert "Status kepesertaan" not in alone and "Pendampingan" in alone
+    start(facilitator, scope="lihat")
+    assisting = _menu(facilitator)
+    assert "Status kepesertaan" in assisting and "Tagihan iuran" in assisting
+    assert "Antrean online" not in assisting  # booking is another scope
+    csrf_post(facilitator, "/pendampingan/akhiri", {}, form_page="/beranda")
+    assert _menu(facilitator) == alone

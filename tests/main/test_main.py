@@ -325,3 +325,19 @@ def test_a_database_outage_is_a_503_page_with_retry_after(client, monkeypatch):
     response = client.get("/tarif-iuran")
     assert (response.status_code, response.headers["Retry-After"]) == (503, "30")
     assert page(response).h1.get_text() == "Layanan sedang sibuk"
+
+
+def test_only_an_editor_gets_the_editors_menu_item(app):
+    from app.core import security
+    from app.models import User
+
+    with app.app_context():
+        User.create(username="petugasbiasa", role="petugas_bpjs", password_hash=security.hash_password("demo1234"))
+    editor, officer = signed_in_client(app, "petugas_bpjs"), app.test_client()
+    assert sign_in(officer, "petugasbiasa", "demo1234").status_code == 303
+
+    def menu(client):
+        return [a.get_text(" ", strip=True) for a in page(client.get("/beranda")).select("nav ol.menu a")]
+
+    assert any("Penyuntingan" in label for label in menu(editor))  # first: the editor's menu is kept
+    assert not any("Penyuntingan" in label for label in menu(officer))
