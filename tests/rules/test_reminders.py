@@ -214,7 +214,8 @@ def test_fit_sms_is_always_gsm7_and_at_most_160(text):
     assert sms_text.gsm7_length(fitted) <= 160
 
 
-@given(st.text(alphabet=st.sampled_from(sorted(sms_text.GSM7_BASIC | sms_text.GSM7_EXTENSION - {"\r"})),
+# without "\r": fit_sms writes a "\r\n" line break as "\n"
+@given(st.text(alphabet=st.sampled_from(sorted((sms_text.GSM7_BASIC | sms_text.GSM7_EXTENSION) - {"\r"})),
                max_size=400))
 def test_fit_sms_keeps_short_gsm7_text_and_prefixes_long_text(text):
     fitted = sms_text.fit_sms(text)
