@@ -122,11 +122,11 @@ def load(families):
                f.class, 'Jl. Bench No. ' || g, '77777' || lpad(g::text, 11, '0'), '', c.cover, c.cover
         FROM {per_family}""")
     step("participants (1-5 per family)", f"""
-        INSERT INTO participant (card_number, nik_encrypted, nik_index, name, sex, birth_date, phone, family_id,
-                                 relationship, registered_on)
+        INSERT INTO participant (card_number, nik_encrypted, nik_index, name, sex, birth_date, phone, phone_verified,
+                                 family_id, relationship, registered_on)
         SELECT '9' || lpad((g * 5 + m)::text, 12, '0'), 'bench', md5('bench' || (g * 5 + m)),
                'Peserta ' || g || '-' || m, CASE WHEN m % 2 = 0 THEN 'P' ELSE 'L' END,
-               DATE '1960-01-01' + ((g * 7 + m * 3001) % 20000), '', {FIRST_FAMILY_ID} + g,
+               DATE '1960-01-01' + ((g * 7 + m * 3001) % 20000), '', '', {FIRST_FAMILY_ID} + g,
                CASE WHEN m = 1 THEN 'kepala' ELSE 'anak' END, c.cover
         FROM {per_family}, generate_series(1, f.members) AS m""")
     # Month by month, every family paying that month, as the callbacks would arrive: a family's

@@ -18,7 +18,7 @@ ledger keeps the payment standing beneath it (the bill still shows the arrears).
 from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from app.core import clock
 from app.core.db import Prepared, db
@@ -282,26 +282,30 @@ class Ledger:
 
 
 def read(family, day=None):
-    """The family's Ledger for `day` (two queries; computed in memory when none is stored yet)."""
+    """The family's Ledger for `day` (one query; computed in memory when none is stored yet)."""
     day = day or clock.today()
-    summary = _SUMMARY.first(family.id)
-    if summary is None:
+    rows = _STORED(family.id, day, rules.add_months(rules.month_of(day), -1))
+    if not rows:
         result = compute(family, day)
         lines = {m: Line(m, **values) for m, values in result.months.items()}
         return Ledger(family, day, result.summary, lines, complete=True)
-    previous = rules.add_months(rules.month_of(day), -1)
-    bound = min(summary["as_of"], day)
-    lines = {row[0]: Line(*row) for row in _OPEN_MONTHS(family.id, bound, previous)}
+    summary = dict(zip(_SUMMARY_NAMES, rows[0]))
+    lines = {row[_MONTH_AT]: Line(*row[_MONTH_AT:]) for row in rows if row[_MONTH_AT] is not None}
     return Ledger(family, day, summary, lines, complete=False)
 
 
-_SUMMARY = Prepared(lambda family: FamilyLedger.select().where(FamilyLedger.family == family).dicts())
-#: the months a page needs: unpaid, paid after the summary's date, and the last two
-_OPEN_MONTHS = Prepared(lambda family, bound, previous: (
-    LedgerMonth.select(LedgerMonth.month, *(getattr(LedgerMonth, n) for n in MONTH_FIELDS))
-    .where((LedgerMonth.family == family)
-           & (LedgerMonth.paid_on.is_null() | (LedgerMonth.paid_on > bound) | (LedgerMonth.month >= previous)))
-    .tuples()))
+_SUMMARY_NAMES = [f.name for f in FamilyLedger._meta.sorted_fields]
+_MONTH_AT = len(_SUMMARY_NAMES)
+#: the stored summary, once per month a page needs (unpaid, paid after the summary's date or after
+#: the day, the last two; a summary without such months comes once, its month columns empty)
+_STORED = Prepared(lambda family, day, previous: (
+    FamilyLedger.select(*FamilyLedger._meta.sorted_fields, LedgerMonth.month,
+                        *(getattr(LedgerMonth, n) for n in MONTH_FIELDS))
+    .join(LedgerMonth, JOIN.LEFT_OUTER, on=(
+        (LedgerMonth.family == FamilyLedger.family)
+        & (LedgerMonth.paid_on.is_null() | (LedgerMonth.paid_on > FamilyLedger.as_of)
+           | (LedgerMonth.paid_on > day) | (LedgerMonth.month >= previous))))
+    .where(FamilyLedger.family == family).tuples()))
 
 
 def family_status(family, day=None):

@@ -67,15 +67,26 @@ def lazy_gettext(string, **variables):
     return LazyString(fast_gettext, string, **variables)
 
 
-@pass_eval_context
-def template_gettext(eval_context, string, **variables):
-    """`_()` in templates: translated, marked safe when autoescaping, and always a format string
-    whose variables are escaped (what Jinja's newstyle gettext does, in one call instead of five:
-    a page says `_()` 20 to 60 times)."""
-    text = request_translations().ugettext(string)
-    if eval_context.autoescape:
-        text = Markup(text)
-    return text % variables
+def _template_gettext(catalogue):
+    """`_()` in templates: translated by `catalogue` (a function, or None for the request's),
+    marked safe when autoescaping, and always a format string whose variables are escaped (what
+    Jinja's newstyle gettext does, in one call instead of five: a page says `_()` 20 to 60 times)."""
+    @pass_eval_context
+    def template_gettext(eval_context, string, **variables):
+        text = (catalogue or request_translations().ugettext)(string)
+        if eval_context.autoescape:
+            text = Markup(text)
+        return text % variables
+    return template_gettext
+
+
+#: the global `_`, for templates rendered without a context (imported macros)
+template_gettext = _template_gettext(None)
+
+
+@functools.lru_cache(maxsize=8)
+def _bound_gettext(translations):
+    return _template_gettext(translations.ugettext)
 
 
 def csrf_token():
@@ -99,3 +110,9 @@ def install_template_globals(app):
     """Templates' `_()` (they use no other gettext form) and csrf_token() through the fast paths
     above. Call after the extensions' init_app, which install their own."""
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, csrf_token=csrf_token)
+
+    @app.context_processor
+    def _translator():
+        # each render's own `_`, bound to the catalogue once (the global looks it up on every call)
+        gettext = _bound_gettext(request_translations())
+        return {"_": gettext, "gettext": gettext}

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from app.core.extensions import csrf_token
 from app.core.extensions import lazy_gettext as _l
 from app.rules import passwords
 from app.rules.identity import is_digits, normalize_number
@@ -115,9 +117,19 @@ class FitsField:
             raise StopValidation(self.message % {"min": -1, "max": self.limit, "length": len(raw)})
 
 
+class _SessionCSRF(_FlaskFormCSRF):
+    """A form's token is the page's token (csrf_token(): signed once per session and worker)."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return csrf_token()
+
+
 class Form(FlaskForm):
     """The base of every form: each text field gets a length limit (`max_length`), shown to the
     browser as `maxlength` and enforced on the server first (`FitsField`)."""
+
+    class Meta:
+        csrf_class = _SessionCSRF
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

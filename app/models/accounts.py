@@ -18,7 +18,7 @@ from app.core import clock, security
 from app.core.db import Prepared
 from app.models.base import BaseModel
 from app.models.facilities import Facility
-from app.models.membership import Participant
+from app.models.membership import Family, Participant
 from app.models.regions import Region
 from app.rules import identity
 
@@ -207,6 +207,8 @@ class AuditLog(BaseModel):
                 .where(where).order_by(cls.id.desc()).limit(limit))
 
 
-#: every signed-in request loads its account, with its participant (every page shows their name)
+#: every signed-in request loads its account, with its participant (every page shows their name) and
+#: the participant's family (every participant page reads it): one round trip
 _BY_ID_WITH_PARTICIPANT = Prepared(
-    lambda user_id: User.select(User, Participant).join(Participant, JOIN.LEFT_OUTER).where(User.id == user_id))
+    lambda user_id: User.select(User, Participant, Family).join(Participant, JOIN.LEFT_OUTER)
+    .join(Family, JOIN.LEFT_OUTER).where(User.id == user_id))

@@ -224,7 +224,7 @@ def test_a_family_without_a_stored_ledger_still_reads_true(app):
 #: 15 → 7-8, bill 13 → 7-8, home 9 → 8, queue 14 → 13; the rest is the page's own content
 #: (members, facility, referrals, polis). Since then every signed-in page counts unread messages and
 #: the home page reads its announcements: home 9 (the family's members are read once per request)
-PAGE_QUERIES = {"/kepesertaan": 8, "/iuran": 8, "/beranda": 9, "/antrean": 13}
+PAGE_QUERIES = {"/kepesertaan": 6, "/iuran": 5, "/beranda": 7, "/antrean": 9}
 CONTRIBUTION_TABLES = ("ledger", "payment", "allocation", "rate_version", "rehab_", "auto_debit")
 
 
