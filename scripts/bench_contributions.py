@@ -38,6 +38,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask import Flask
+
 from app import create_app
 from app.contributions import billing, ledger
 from app.contributions import payments as service
@@ -239,8 +241,10 @@ def time_rebuild(app, family_ids, total):
           f"in one process (families are independent: `flask ledger rebuild --ids FIRST LAST`, one per core)")
 
 
-def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):
-    """ms per full GET of the bill and status pages (test client, gzip) as each family's head.
+def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan", "/beranda", "/antrean")):
+    """ms per full GET of the participant pages (test client, gzip) as each family's head, each after
+    a GET of a bare Flask hello-world through its own test client: the machine's speed at that moment
+    (this machine is shared; read the pages against it).
 
     The loaded members carry a placeholder instead of an encrypted NIK: the sampled families' members
     get a real (synthetic) one first. Each head gets an account once (one argon2 hash shared by all:
@@ -262,12 +266,17 @@ def measure_pages(app, family_ids, paths=("/iuran", "/kepesertaan")):
             user = User.get_or_none(User.participant == head) or User.create(
                 participant=head, role="peserta", password_hash=password_hash)
             heads[family_id] = user.get_id()
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "Hello, World!")
+    yardstick = hello.test_client()
     for family_id in family_ids:
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"], session["seen"] = heads[family_id], True, clock.epoch()
         for path in paths:
             client.get(path)  # first visit: warms this family's rows
+            results.setdefault(("bare Flask hello-world", "yardstick"), []).append(
+                timed(lambda: yardstick.get("/")))
             ms = timed(lambda client=client, path=path: client.get(path, headers={"Accept-Encoding": "gzip"}))
             results.setdefault((f"GET {path} (full page)", "repeat"), []).append(ms)
     return results

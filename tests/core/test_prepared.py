@@ -86,3 +86,25 @@ def test_dates_reach_the_database_as_the_field_converts_them(app, people):
         day_before = person.birth_date - timedelta(days=1)
         assert person.id in {p.id for p in FAMILY_SINCE(person.family_id, day_before)}
         assert person.id not in {p.id for p in FAMILY_SINCE(person.family_id, person.birth_date)}
+
+
+def test_postgresql_plans_a_prepared_query_once_per_connection(app, people):
+    """PREPARE on the connection's first run, then only EXECUTE (the server plans it once)."""
+    from app.core.db import db, is_sqlite
+
+    statement = Prepared(lambda family: Participant.select().where(Participant.family == family))
+    with app.app_context():
+        if is_sqlite():
+            pytest.skip("SQLite keeps no server-side plans")
+        sent, real = [], db.obj.execute_sql
+        db.obj.execute_sql = lambda sql, *args, **kwargs: sent.append(sql.split(" ", 1)[0]) or real(sql, *args, **kwargs)
+        try:
+            family = people[0].family_id
+            expected = _rows(Participant.select().where(Participant.family == family))
+            runs = [_rows(statement(family)) for _ in range(3)]
+            server = db.execute_sql("SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+                                    (statement.name,)).fetchone()[0]
+        finally:
+            del db.obj.execute_sql
+    assert runs == [expected] * 3 and server == 1
+    assert [word for word in sent if word in ("PREPARE", "EXECUTE")] == ["PREPARE", "EXECUTE", "EXECUTE", "EXECUTE"]
