@@ -9,8 +9,10 @@ else a small Python load generator (whose own cost caps the figures: compare rat
 numbers). scripts/bench_hello.py gets the same gunicorn settings and the same load: each page is
 measured in rounds (--rounds), each round the hello-world then the page, and a page's share is taken
 against the hello-world of its own round (the workers take keep-alive connections unevenly, and the
-machine is shared). Prints the medians of the rounds: req/s, p50 and p99 per page, and each page's
-req/s as a share of hello's. It prints figures and never fails on them.
+machine is shared). Prints the medians of the rounds: req/s, p50 and p99 per page, each page's
+req/s as a share of hello's, and the workers' CPU time per request with hello's as a share of it
+(on Linux, from /proc: it does not depend on how the workers shared the connections). It prints
+figures and never fails on them.
 
     make bench
     .venv/bin/python scripts/bench_http.py --duration 10
@@ -160,10 +162,11 @@ def drive_wrk(url, headers, duration, connections, threads):
     p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)
     p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
     errors = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
-    if not (rate and p50 and p99):
+    count = re.search(r"(\d+) requests in", out)
+    if not (rate and p50 and p99 and count):
         raise RuntimeError(f"unexpected wrk output:\n{out}")
     note = f"{errors.group(1)} non-2xx" if errors else ""
-    return float(rate.group(1)), wrk_ms(p50.group(1)), wrk_ms(p99.group(1)), note
+    return float(rate.group(1)), wrk_ms(p50.group(1)), wrk_ms(p99.group(1)), note, int(count.group(1))
 
 
 def drive_python(port, path, headers, duration, connections):
@@ -203,13 +206,32 @@ def drive_python(port, path, headers, duration, connections):
     ordered = sorted(latencies) or [0.0]
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     note = f"{failures[0]} failed" if failures[0] else ""
-    return len(latencies) / elapsed, pick(0.50), pick(0.99), note
+    return len(latencies) / elapsed, pick(0.50), pick(0.99), note, len(latencies)
 
 
-def drive(port, path, headers, args):
+def workers_cpu(master_pid):
+    """CPU seconds used so far by the worker processes of a gunicorn master (Linux /proc), or None."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the name: state, ppid, …
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:
+            total, found = total + int(fields[11]) + int(fields[12]), True  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def drive(server, path, headers, args):
+    """(req/s, p50, p99, note, the workers' CPU ms per request or None) of the timed run. The CPU
+    time does not depend on how the workers happened to share the connections, as req/s does."""
     if args.warm_up:
-        run_load(port, path, headers, args, args.warm_up)
-    return run_load(port, path, headers, args, args.duration)
+        run_load(server.port, path, headers, args, args.warm_up)
+    before = workers_cpu(server.process.pid)
+    rate, p50, p99, note, count = run_load(server.port, path, headers, args, args.duration)
+    after = workers_cpu(server.process.pid)
+    cpu = (after - before) * 1000 / count if before is not None and count else None
+    return rate, p50, p99, note, cpu
 
 
 def run_load(port, path, headers, args, duration):
@@ -253,20 +275,23 @@ def bench_page(server, hello, path, signed_in, args):
     status = request(server.port, "GET", path, headers=headers)[0]
     rounds, hellos, notes = [], [], []
     for _ in range(args.rounds):
-        hellos.append(drive(hello.port, "/", BROWSER, args)[0])
-        rate, p50, p99, note = drive(server.port, path, headers, args)
-        rounds.append((rate, p50, p99, rate / hellos[-1]))
+        hello_rate, *_, hello_cpu = drive(hello, "/", BROWSER, args)
+        hellos.append((hello_rate, hello_cpu or float("nan")))
+        rate, p50, p99, note, cpu = drive(server, path, headers, args)
+        cpu_share = hello_cpu / cpu if hello_cpu and cpu else float("nan")
+        rounds.append((rate, p50, p99, rate / hello_rate, cpu or float("nan"), cpu_share))
         notes.append(note)
     if status != 200:
         notes.append(f"status {status}")
-    rate, p50, p99, share = (statistics.median(column) for column in zip(*rounds))
-    return path, rate, p50, p99, share, "; ".join(n for n in notes if n), hellos
+    rate, p50, p99, share, cpu, cpu_share = (statistics.median(column) for column in zip(*rounds))
+    return path, rate, p50, p99, share, cpu, cpu_share, "; ".join(n for n in notes if n), hellos
 
 
 def bench_apps(app_dirs, args):
-    """(hello's req/s of every round, [(name, {label: (path, req/s, p50, p99, share, note)})]): every
-    app is served at once (an idle server costs nothing) and the pages are taken in turn, each page
-    on every app before the next page, so that a busy moment of the machine hits the apps alike."""
+    """((req/s, CPU ms a request) of every hello-world round, [(name, {label: (path, req/s, p50, p99,
+    share, CPU ms a request, CPU share, note)})]): every app is served at once (an idle server costs
+    nothing) and the pages are taken in turn, each page on every app before the next page, so that a
+    busy moment of the machine hits the apps alike."""
     names = [d.name for d in app_dirs] if len(app_dirs) > 1 else ["jkn-lite"]
     results, hellos = {name: {} for name in names}, []
     with tempfile.TemporaryDirectory(prefix="jkn-bench-") as directory:
@@ -287,22 +312,27 @@ def bench_apps(app_dirs, args):
 
 
 def print_table(hellos, runs, args):
+    """`hellos`: (req/s, CPU ms a request) of every round of the hello-world."""
     names = [name for name, _ in runs]
+    rates, cpus = zip(*hellos)
     width = max([len("hello"), *(len(n) for n in names)])
     print(f"\n{'app':<{width}}  {'page':<16} {'path':<24} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'vs hello':>8}")
-    print(f"{'hello':<{width}}  {'hello-world':<16} {'/':<24} {statistics.median(hellos):>8,.0f} "
-          f"{'':>7} {'':>7} {'':>8} (median of {len(hellos)} rounds: {min(hellos):,.0f}–{max(hellos):,.0f})")
+          f"{'vs hello':>8} {'CPU ms':>7} {'vs hello':>8}")
+    print(f"{'hello':<{width}}  {'hello-world':<16} {'/':<24} {statistics.median(rates):>8,.0f} "
+          f"{'':>7} {'':>7} {'':>8} {statistics.median(cpus):>7.2f} {'':>8} (median of {len(hellos)} rounds: "
+          f"{min(rates):,.0f}–{max(rates):,.0f} req/s)")
     for name, results in runs:
-        for label, (path, rate, p50, p99, share, note) in results.items():
+        for label, (path, rate, p50, p99, share, cpu, cpu_share, note) in results.items():
             print(f"{name:<{width}}  {label:<16} {path:<24} {rate:>8,.0f} {p50:>7.2f} {p99:>7.2f} "
-                  f"{share:>8.1%} {note}".rstrip())
+                  f"{share:>8.1%} {cpu:>7.2f} {cpu_share:>8.1%} {note}".rstrip())
     loader = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s" if args.loader == "wrk" else
               f"Python load generator, {args.connections} connections, {args.duration} s"
               + ("" if shutil.which("wrk") else " (wrk not found)"))
     print(f"\nload: {loader} after a {args.warm_up} s warm-up, {args.rounds} rounds per page, each the "
           f"hello-world then the page; medians of the rounds; 'vs hello' = the page's req/s as a share of "
-          f"the hello-world's in the same round; 2 workers x 2 threads unless WEB_CONCURRENCY / "
+          f"the hello-world's in the same round; 'CPU ms' = the workers' CPU time per request (Linux), "
+          f"and the hello-world's as a share of it (steadier than req/s when the workers share the "
+          f"connections unevenly); 2 workers x 2 threads unless WEB_CONCURRENCY / "
           f"GUNICORN_THREADS are set; load average {os.getloadavg()[0]:.2f}")
 
 
