@@ -156,7 +156,8 @@ def update_services(user, facility, services):
     with write_lock():
         facility = Facility.get_locked(facility.id)
         facility.services = {code for code in facility.services if code not in rules.SERVICES} | set(chosen)
-        Facility.update(services=facility.services, updated_at=clock.now()).where(Facility.id == facility.id).execute()
+        Facility.update(services=facility.services, updated_at=clock.now()).where(
+            Facility.id == facility.id).execute()
         audit(user, "services_updated", f"facility:{facility.id}", services=chosen)
 
 

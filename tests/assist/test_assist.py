@@ -256,7 +256,8 @@ def test_the_pin_locks_after_the_threshold_even_with_the_right_pin_then(app, fac
 
 
 def _menu(client):
-    return [a.get_text(" ", strip=True).split(" ", 1)[1] for a in page(client.get("/beranda")).select("nav ol.menu a")]
+    links = page(client.get("/beranda")).select("nav ol.menu a")
+    return [a.get_text(" ", strip=True).split(" ", 1)[1] for a in links]  # without the digit
 
 
 def test_the_menu_shows_the_residents_pages_only_while_a_consent_lasts(facilitator):

@@ -16,7 +16,8 @@ def _announce(app, region, days=(0, 3), title="Layanan terganggu Sabtu", segment
         editor = User.get(User.username == "petugas")
         today = clock.today()
         announcement = Announcement.create(kind="gangguan", title=title, body="Aplikasi pemeliharaan pukul 22.00.",
-                                           region_code=region, segment=segment, shown_from=today + timedelta(days=days[0]),
+                                           region_code=region, segment=segment,
+                                           shown_from=today + timedelta(days=days[0]),
                                            shown_until=today + timedelta(days=days[1]), created_by=editor)
         return announcement
 
@@ -144,6 +145,7 @@ def test_what_the_inbox_page_finds_lacking_is_what_the_delivery_targets(app):
                            if region in ("", district[:2], district[:5]) and segment_code in ("", segment)}
         delivered = sum(service.deliver_announcements(announcement_id=pk, participant_id=budi.id) for pk in ours)
         assert delivered == len(lacking) == 6
-        assert {int(k.split(":")[1]) for (k,) in Reminder.select(Reminder.event_key).where(
-            Reminder.participant == budi.id, Reminder.event_key.startswith("announcement:")).tuples()} & ours == lacking
+        keys = Reminder.select(Reminder.event_key).where(
+            Reminder.participant == budi.id, Reminder.event_key.startswith("announcement:")).tuples()
+        assert {int(key.split(":")[1]) for (key,) in keys} & ours == lacking
         assert service.deliver_new_announcements(budi) == 0  # nothing lacking any more
