@@ -80,8 +80,11 @@ class Prepared:
 
     On PostgreSQL each connection also prepares the statement (PREPARE, once), and runs it with
     EXECUTE: the server then plans it once too, instead of on every page (planning a three-table join
-    costs more than running it). A pooler in front of PostgreSQL must keep one server connection per
-    client connection (session pooling), or support prepared statements, for that to work.
+    costs more than running it). After five runs PostgreSQL may keep one generic plan for every
+    argument, so a prepared query should find its rows by a key (an id, a family), not by a range
+    whose size varies (a bounding box: the nearest-facility search is not prepared for that reason).
+    A pooler in front of PostgreSQL must keep one server connection per client connection (session
+    pooling), or support prepared statements, for that to work.
 
         by_family = Prepared(lambda family_id: Participant.select().where(Participant.family == family_id))
         members = list(by_family(7))
