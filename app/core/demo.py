@@ -115,8 +115,7 @@ BEDS = (("kelas_1", 4, 20), ("kelas_2", 7, 30), ("kelas_3", 2, 60), ("icu", 0, 8
 
 
 def _facility_details(facility):
-    """Services, opening hours, poli and (hospitals) beds of a demo facility."""
-    Facility.update(services=set(SERVICES.get(facility.kind, ()))).where(Facility.id == facility.id).execute()
+    """Opening hours, poli and (hospitals) beds of a demo facility."""
     always_open = facility.kind == "rumah_sakit"
     for weekday in range(7 if always_open else 6):
         opens, closes = ("00:00", "23:59") if always_open else ("07:30", "14:00" if weekday < 5 else "12:00")
@@ -154,7 +153,7 @@ def seed():
             facilities[code], new = Facility.get_or_create(code=code, defaults=dict(
                 name=name, search_name=search_key(name), kind=kind, district=district,
                 regency_code=district[:5], province_code=district[:2], address=address, phone=phone,
-                latitude=lat, longitude=lon, is_partner=True,
+                latitude=lat, longitude=lon, is_partner=True, services=set(SERVICES.get(kind, ())),
                 hospital_class="C" if kind == "rumah_sakit" else ""))
             if new:
                 created.append("facility")

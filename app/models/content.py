@@ -255,7 +255,6 @@ class SearchEntry(BaseModel):
         return list(cls.raw(sql, query, moment, limit))
 
 
-
 #: the three newest notices for a family (the home page and every dashboard show them)
 _FOR_FAMILY = Prepared(lambda day, province, regency, segment: (
     Announcement.current(day).where(Announcement.targets(province, regency, segment))
