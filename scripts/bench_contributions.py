@@ -309,6 +309,13 @@ def explain_all(family):
             Allocation.select(Allocation.month, Allocation.amount, Payment.paid_at).join(Payment)
             .where(Allocation.family == family).order_by(Payment.paid_at, Allocation.id))
     today = clock.today()
+    from app.models import User
+    from app.models.accounts import _BY_ID_WITH_PARTICIPANT
+
+    account = User.select().join(Participant).where(Participant.family == family).first()
+    if account is not None:  # measure_pages() made it
+        explain("every signed-in page: the account, its participant, family, FKTP and unread count",
+                _BY_ID_WITH_PARTICIPANT.build(account.id, today))
     previous = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
     explain("ledger: the summary", FamilyLedger.select().where(FamilyLedger.family == family))
     explain("ledger: the months still owed, paid lately, or from last month on",

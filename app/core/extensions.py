@@ -106,10 +106,22 @@ def _signed(secret_key, raw):
     return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
+def csrf_field():
+    """`{{ csrf() }}` in a form: its hidden CSRF input. A global rather than a macro, so that the
+    templates with a form import nothing for it (every `{% import %}` costs a comparison of the
+    template globals on each render)."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token()
+
+
 def install_template_globals(app):
-    """Templates' `_()` (they use no other gettext form) and csrf_token() through the fast paths
-    above. Call after the extensions' init_app, which install their own."""
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, csrf_token=csrf_token)
+    """Templates' `_()` (they use no other gettext form), csrf_token() and csrf() through the fast
+    paths above. Call after the extensions' init_app, which install their own."""
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, csrf_token=csrf_token,
+                                 csrf=csrf_field)
+    # the status box of the status, bill, dashboard and queue pages, there without an import; its
+    # module reads the environment's globals themselves (the labels are added after this)
+    env = app.jinja_env
+    env.globals["status_box"] = env.get_template("_macros/status.html").make_module(env.globals, shared=True).status_box
 
     @app.context_processor
     def _translator():

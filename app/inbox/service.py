@@ -38,25 +38,11 @@ class Refused(Exception):
         self.code = code
 
 
-ANNOUNCEMENT = "announcement"
-
-
-def _visible(me, family, head, today):
-    """The condition of an inbox: a family head reads every member's reminders, others their own;
-    an announcement only its own participant, and only until its last day. Values or a prepared
-    query's placeholders (Participant.acted_for)."""
-    readers = Participant.select(Participant.id).where(Participant.acted_for(me, family, head))
-    return Reminder.participant.in_(readers) & (
-        (Reminder.kind != ANNOUNCEMENT) | ((Reminder.participant == me) & (Reminder.about_on >= today)))
+ANNOUNCEMENT = Reminder.ANNOUNCEMENT
 
 
 def visible(me, today=None):
-    return _visible(*me.acting_for(), today or clock.today())
-
-
-#: every page a participant sees counts their unread messages (the header's "Pesan (2)")
-_UNREAD = Prepared(lambda me, family, head, today: Reminder.select(fn.COUNT(Reminder.id))
-                   .where(_visible(me, family, head, today), Reminder.read_at.is_null()))
+    return Reminder.visible_to(*me.acting_for(), today or clock.today())
 
 
 def messages(me, before=None):
@@ -67,7 +53,8 @@ def messages(me, before=None):
 
 
 def unread_count(me):
-    return _UNREAD.scalar(*me.acting_for(), clock.today())
+    """What the header shows; the account's own figure (app/models/accounts.py) unless it changed since."""
+    return Reminder.unread_in(*me.acting_for(), clock.today()).scalar()
 
 
 def message(me, reminder_id):

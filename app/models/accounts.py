@@ -18,6 +18,7 @@ from app.core import clock, security
 from app.core.db import Prepared
 from app.models.base import BaseModel
 from app.models.facilities import Facility
+from app.models.inbox import Reminder
 from app.models.membership import Family, Participant
 from app.models.regions import Region
 from app.rules import identity
@@ -69,7 +70,7 @@ class User(BaseModel, UserMixin):
         user_id, _, version = session_id.partition(".")
         if not (identity.is_digits(user_id) and identity.is_digits(version)):
             return None
-        user = _BY_ID_WITH_PARTICIPANT.first(int(user_id))
+        user = _BY_ID_WITH_PARTICIPANT.first(int(user_id), clock.today())
         if user is None or user.session_version != int(version):
             return None
         return user
@@ -207,8 +208,14 @@ class AuditLog(BaseModel):
                 .where(where).order_by(cls.id.desc()).limit(limit))
 
 
-#: every signed-in request loads its account, with its participant (every page shows their name) and
-#: the participant's family (every participant page reads it): one round trip
+#: every signed-in request loads its account, with its participant (every page shows their name), the
+#: participant's family (every participant page reads it), the family's FKTP (the status, card,
+#: dashboard, queue and change pages show it) and the participant's unread messages (the header):
+#: one round trip
 _BY_ID_WITH_PARTICIPANT = Prepared(
-    lambda user_id: User.select(User, Participant, Family).join(Participant, JOIN.LEFT_OUTER)
-    .join(Family, JOIN.LEFT_OUTER).where(User.id == user_id))
+    lambda user_id, today: User.select(
+        User, Participant, Family, Facility,
+        Reminder.unread_in(Participant.id, Participant.family, Participant.relationship == "kepala", today)
+        .alias("unread_messages"))
+    .join(Participant, JOIN.LEFT_OUTER).join(Family, JOIN.LEFT_OUTER).join(Facility, JOIN.LEFT_OUTER, on=Family.fktp)
+    .where(User.id == user_id))

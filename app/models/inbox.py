@@ -13,7 +13,6 @@ from app.core import clock, security
 from app.models.base import BaseModel
 from app.models.membership import Participant
 
-INBOX_PAGE = 20
 
 
 class Reminder(BaseModel):
@@ -31,16 +30,22 @@ class Reminder(BaseModel):
     class Meta:
         indexes = ((("participant", "read_at"), False), (("participant", "id"), False))
 
-    @classmethod
-    def unread_count(cls, participant_id):
-        return cls.select().where((cls.participant == participant_id) & cls.read_at.is_null()).count()
+    ANNOUNCEMENT = "announcement"
 
     @classmethod
-    def page_for(cls, participant_id, before=None, limit=INBOX_PAGE):
-        query = cls.select().where(cls.participant == participant_id)
-        if before is not None:
-            query = query.where(cls.id < before)
-        return list(query.order_by(cls.id.desc()).limit(limit + 1))
+    def visible_to(cls, me, family, head, today):
+        """The condition of an inbox: a family head reads every member's reminders, others their own;
+        an announcement only its own participant, and only until its last day. `me` and `family` are
+        ids, `head` a boolean: values, a prepared query's placeholders, or an outer query's columns."""
+        reader = Participant.alias()
+        readers = reader.select(reader.id).where((reader.family == family) & (head | (reader.id == me)))
+        return cls.participant.in_(readers) & (
+            (cls.kind != cls.ANNOUNCEMENT) | ((cls.participant == me) & (cls.about_on >= today)))
+
+    @classmethod
+    def unread_in(cls, me, family, head, today):
+        """The number of unread messages in that inbox: a subquery."""
+        return cls.select(fn.COUNT(cls.id)).where(cls.visible_to(me, family, head, today), cls.read_at.is_null())
 
 
 @security.encrypted_field("text_encrypted", "sms_text")

@@ -211,6 +211,8 @@ class Participant(BaseModel):
     def relative(self, participant_id):
         """The member of this participant's family with that id, or None: another family's ids do
         not exist for them (the one check behind every URL that names a family member)."""
+        if participant_id == self.id:
+            return self  # already loaded, with the family (and its FKTP) of the signed-in account
         member = Participant.get_or_none(Participant.id == participant_id) if participant_id else None
         return member if member is not None and member.family_id == self.family_id else None
 

@@ -259,3 +259,52 @@ def test_a_consent_code_goes_by_sms_only_to_a_verified_phone(app):
         assert sms.send_consent_code("654321", budi, 5) is True
         message = SmsMessage.select().where(SmsMessage.participant == budi.id).order_by(SmsMessage.id.desc()).get()
         assert message.purpose == "consent" and "654321" in message.text and len(message.text) <= 160
+
+
+def test_the_header_count_loaded_with_the_account_is_the_inbox_count(app):
+    """The header's figure comes with the account (one query a page); it must be what the inbox
+    service counts: a head counts every member's reminders, a member their own, an announcement only
+    its own participant and only until its last day, read messages never."""
+    from app.models import User
+    from app.inbox import service
+
+    with app.app_context():
+        family = new_family(members=2)
+        head, member = Participant.select().where(Participant.family == family).order_by(Participant.id)
+        member.relationship = "anak"
+        member.save()
+        today = clock.today()
+        for index, (person, kind, about_on, read) in enumerate([
+                (head, "bill", today, False), (member, "control", today, False), (member, "queue", today, True),
+                (member, service.ANNOUNCEMENT, today, False), (head, service.ANNOUNCEMENT, today - timedelta(days=1), False),
+                (head, service.ANNOUNCEMENT, today + timedelta(days=2), False)]):
+            Reminder.create(participant=person, kind=kind, event_key=f"uji-header:{family.id}:{index}",
+                            about_on=about_on, read_at=clock.now() if read else None)
+        counts = {}
+        for person in (head, member):
+            user = User.create(participant=person, role="peserta", password_hash="x")
+            loaded = User.from_session_id(user.get_id())
+            counts[person.relationship] = (loaded.unread_messages, service.unread_count(person))
+        # no accounts left behind: the daily reminder job of later tests would write to them
+        User.delete().where(User.participant.in_([head.id, member.id])).execute()
+    # head: the bill, the member's control visit, their own current announcement (not the ended one,
+    # not the member's); member: their control visit and their announcement
+    assert counts == {"kepala": (3, 3), "anak": (2, 2)}
+
+
+def test_the_inbox_page_counts_an_announcement_it_delivers_in_its_own_header(app):
+    from app.models import Announcement, User
+
+    def unread(soup):
+        tag = soup.find(id="unread")
+        return int(tag.get_text().split()[-1]) if tag else 0
+
+    budi = signed_in_client(app, "peserta")
+    before = unread(page(budi.get("/pesan")))
+    with app.app_context():
+        today = clock.today()
+        Announcement.create(kind="gangguan", title="Baru untuk header", body="Pemeliharaan.", region_code="",
+                            segment="", shown_from=today, shown_until=today + timedelta(days=1),
+                            created_by=User.get(User.username == "petugas"))
+    assert unread(page(budi.get("/pesan"))) == before + 1  # delivered by this very page
+    assert unread(page(budi.get("/beranda"))) == before + 1
