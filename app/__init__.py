@@ -16,7 +16,7 @@ from app.core.extensions import (
     htmx,
     install_template_globals,
     limiter,
-    select_locale,
+    select_babel_locale,
     skip_the_app_wide_limit_check,
 )
 
@@ -36,7 +36,7 @@ def create_app(config=None):
     csrf.init_app(app)
     auth.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_babel_locale)
     install_template_globals(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)

@@ -2,6 +2,7 @@
 import functools
 
 import flask_babel
+from babel import Locale
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_translations
 from flask_babel.speaklater import LazyString
@@ -41,6 +42,16 @@ def select_locale():
     """The language chosen with the footer switch (a cookie), else Indonesian."""
     chosen = request.cookies.get("lang")
     return chosen if chosen in ("id", "en") else "id"
+
+
+#: the two languages as Babel locales, made once: Flask-Babel parses a selector's string on every
+#: request, and Babel looks for the language's data file on disk each time
+LOCALES = {code: Locale.parse(code) for code in ("id", "en")}
+
+
+def select_babel_locale():
+    """select_locale() for Flask-Babel."""
+    return LOCALES[select_locale()]
 
 
 def request_translations():

@@ -1,7 +1,11 @@
-"""The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor."""
+"""The numbered main menu (keypad digits 1–9 jump with accesskey), per kind of visitor, and the
+footer's language switch."""
+from urllib.parse import quote_plus
+
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core.auth import in_scope
 from app.core.extensions import lazy_gettext as _l
@@ -78,20 +82,39 @@ def menu_for(user):
 
 
 def cached_menu(user, locale):
-    """menu_for(user) with its labels in `locale`: built once per kind of visitor and language, as
-    every page shows it (twenty url_for and translations a page otherwise). The kind is all that
-    _shown() reads: the role, whether an officer is an editor, the scope of a facilitator's consent."""
+    """The menu's list (markup) for this visitor in `locale`: rendered once per kind of visitor and
+    language, as every page shows it (twenty url_for, translations and links a page otherwise). The
+    kind is all that _shown() reads: the role, whether an officer is an editor, the scope of a
+    facilitator's consent."""
     consent = g.get("assist")
     key = (user.role if user.is_authenticated else None, user.is_authenticated and user.is_editor,
            consent.scope if consent is not None else None, locale, request.script_root)
     menus = current_app.extensions.setdefault("menus", {})
     if key not in menus:
-        menus[key] = tuple((str(label), url) for label, url in menu_for(user))
+        menus[key] = Markup(current_app.jinja_env.get_template("_menu.html").render(menu=menu_for(user)))
     return menus[key]
+
+
+#: what url_for leaves unescaped in a query string's value (werkzeug's choice)
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def language_switch(locale):
+    """The footer's link to the other language, which comes back to this page (a GET's full path, a
+    POST's path): url_for's URL, kept, with `next` added as url_for would encode it (its encoding of
+    the query string cost more than all the rest of the footer)."""
+    other = "id" if locale == "en" else "en"
+    bases = current_app.extensions.setdefault("language_urls", {})
+    key = (other, request.script_root)
+    if key not in bases:
+        bases[key] = url_for("main.language", lang=other)
+    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return f"{bases[key]}&next={quote_plus(here, safe=_QUERY_SAFE)}"
 
 
 def init_app(app):
     @app.context_processor
     def _navigation():
         locale = str(get_locale())
-        return {"menu": cached_menu(current_user, locale), "locale": locale}
+        return {"menu": cached_menu(current_user, locale), "locale": locale,
+                "language_switch": language_switch(locale)}
