@@ -27,10 +27,12 @@ test: setup-dev
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
 	fi
 
-# In-process server time of every page, then req/s over HTTP beside a bare Flask hello-world.
+# In-process server time of every page, where a request's fixed cost goes, then req/s over HTTP
+# beside a bare Flask hello-world.
 BENCH_ARGS ?=
 bench: setup-dev
 	$(PY) scripts/bench_pages.py --requests 30
+	$(PY) scripts/bench_request.py
 	$(PY) scripts/bench_http.py $(BENCH_ARGS)
 
 # The form fuzzer's long mode (≥ 10,000 hostile submissions, every role); prints its counts.
