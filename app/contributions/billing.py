@@ -28,7 +28,7 @@ from peewee import fn
 from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import write_lock
+from app.core.db import Prepared, write_lock
 from app.models import Allocation, AutoDebit, Family, Payment, RateVersion, RehabInstalment, RehabPlan
 from app.rules import contributions as rules
 
@@ -199,9 +199,13 @@ def bill_for(family, today, details=True):
 
 # --- REHAB ------------------------------------------------------------------------------------
 
+#: the bill page of a family in arrears asks on every view (by the family's id)
+_ACTIVE_PLAN = Prepared(lambda family_id: RehabPlan.select().where(
+    (RehabPlan.family == family_id) & (RehabPlan.status == "aktif")).order_by(RehabPlan.id.desc()).limit(1))
+
+
 def active_plan(family):
-    return (RehabPlan.select().where((RehabPlan.family == family) & (RehabPlan.status == "aktif"))
-            .order_by(RehabPlan.id.desc()).first())
+    return _ACTIVE_PLAN.first(family.id)
 
 
 def rehab_progress(family, plan=None, book=None):
@@ -332,9 +336,13 @@ def account_hint(number):
     return "****" + number[-4:]
 
 
+#: the bill page asks on every view (by the family's id)
+_ACTIVE_AUTO_DEBIT = Prepared(lambda family_id: AutoDebit.select().where(
+    (AutoDebit.family == family_id) & AutoDebit.active).order_by(AutoDebit.id.desc()).limit(1))
+
+
 def active_auto_debit(family):
-    return (AutoDebit.select().where((AutoDebit.family == family) & AutoDebit.active)
-            .order_by(AutoDebit.id.desc()).first())
+    return _ACTIVE_AUTO_DEBIT.first(family.id)
 
 
 def register_auto_debit(user, participant, channel, account_number, debit_day):

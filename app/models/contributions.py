@@ -13,6 +13,7 @@ from peewee import (
 )
 
 from app.core import clock
+from app.core.db import Prepared
 from app.models.accounts import User
 from app.models.base import BaseModel
 from app.models.membership import Family
@@ -95,7 +96,7 @@ class RateVersion(BaseModel):
         """Every version as a rules RateTable, oldest first (cached for the request)."""
         cached = g.get("rate_tables") if has_app_context() else None
         if cached is None:
-            cached = tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
+            cached = tuple(v.as_rule() for v in _EVERY_RATE_VERSION())
             if has_app_context():
                 g.rate_tables = cached
         return cached
@@ -210,3 +211,7 @@ class FamilyLedger(BaseModel):
     status_since = DateField(null=True)
     arrears_months = SmallIntegerField(default=0)
     as_of = DateField()
+
+
+#: every version of the rates, oldest first: the bill and status pages read them on every view
+_EVERY_RATE_VERSION = Prepared(lambda: RateVersion.select().order_by(RateVersion.effective_from))
