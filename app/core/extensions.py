@@ -132,7 +132,8 @@ def install_template_globals(app):
     # the status box of the status, bill, dashboard and queue pages, there without an import; its
     # module reads the environment's globals themselves (the labels are added after this)
     env = app.jinja_env
-    env.globals["status_box"] = env.get_template("_macros/status.html").make_module(env.globals, shared=True).status_box
+    macros = env.get_template("_macros/status.html").make_module(env.globals, shared=True)
+    env.globals["status_box"] = macros.status_box
 
     @app.context_processor
     def _translator():

@@ -216,10 +216,11 @@ _BY_ID_WITH_PARTICIPANT = Prepared(
         User, Participant, Family, Facility,
         Reminder.unread_in(Participant.id, Participant.family, Participant.relationship == "kepala", today)
         .alias("unread_messages"))
-    .join(Participant, JOIN.LEFT_OUTER).join(Family, JOIN.LEFT_OUTER).join(Facility, JOIN.LEFT_OUTER, on=Family.fktp)
-    .where(User.id == user_id))
+    .join(Participant, JOIN.LEFT_OUTER).join(Family, JOIN.LEFT_OUTER)
+    .join(Facility, JOIN.LEFT_OUTER, on=Family.fktp).where(User.id == user_id))
 
 
 #: the dashboard shows it on every view
 _PREVIOUS_SIGN_IN = Prepared(lambda user_id: AuditLog.select().where(
-    (AuditLog.actor == user_id) & (AuditLog.action == "sign_in")).order_by(AuditLog.id.desc()).offset(1).limit(1))
+    (AuditLog.actor == user_id) & (AuditLog.action == "sign_in"))
+    .order_by(AuditLog.id.desc()).offset(1).limit(1))

@@ -14,7 +14,6 @@ from app.models.base import BaseModel
 from app.models.membership import Participant
 
 
-
 class Reminder(BaseModel):
     """One reminder of a JKN date to one participant. `event_key` is unique: the daily job inserts
     or ignores, so each event gives one reminder however often and wherever the job runs."""
@@ -45,7 +44,8 @@ class Reminder(BaseModel):
     @classmethod
     def unread_in(cls, me, family, head, today):
         """The number of unread messages in that inbox: a subquery."""
-        return cls.select(fn.COUNT(cls.id)).where(cls.visible_to(me, family, head, today), cls.read_at.is_null())
+        return cls.select(fn.COUNT(cls.id)).where(cls.visible_to(me, family, head, today),
+                                                  cls.read_at.is_null())
 
 
 @security.encrypted_field("text_encrypted", "sms_text")

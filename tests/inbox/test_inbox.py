@@ -265,8 +265,8 @@ def test_the_header_count_loaded_with_the_account_is_the_inbox_count(app):
     """The header's figure comes with the account (one query a page); it must be what the inbox
     service counts: a head counts every member's reminders, a member their own, an announcement only
     its own participant and only until its last day, read messages never."""
-    from app.models import User
     from app.inbox import service
+    from app.models import User
 
     with app.app_context():
         family = new_family(members=2)
@@ -274,10 +274,11 @@ def test_the_header_count_loaded_with_the_account_is_the_inbox_count(app):
         member.relationship = "anak"
         member.save()
         today = clock.today()
+        announcement, yesterday = service.ANNOUNCEMENT, today - timedelta(days=1)
         for index, (person, kind, about_on, read) in enumerate([
                 (head, "bill", today, False), (member, "control", today, False), (member, "queue", today, True),
-                (member, service.ANNOUNCEMENT, today, False), (head, service.ANNOUNCEMENT, today - timedelta(days=1), False),
-                (head, service.ANNOUNCEMENT, today + timedelta(days=2), False)]):
+                (member, announcement, today, False), (head, announcement, yesterday, False),
+                (head, announcement, today + timedelta(days=2), False)]):
             Reminder.create(participant=person, kind=kind, event_key=f"uji-header:{family.id}:{index}",
                             about_on=about_on, read_at=clock.now() if read else None)
         counts = {}

@@ -84,17 +84,18 @@ def test_english_is_selectable_and_sticks(client):
     assert switch["href"] == "/bahasa?lang=id&next=/masuk"
 
 
-@pytest.mark.parametrize("path", ["/", "/faskes?nama=rs+umum&kabupaten=32.01", "/faskes?nama=Sánchez%20&x=a%26b",
-                                  "/artikel?cari=100%25+sehat;ya", "/kepesertaan/kartu/7"])
+TRICKY_PATHS = ["/", "/faskes?nama=rs+umum&kabupaten=32.01", "/faskes?nama=Sánchez%20&x=a%26b",
+                "/artikel?cari=100%25+sehat;ya", "/kepesertaan/kartu/7", "/cari?q=ä#x"]
+
+
+@pytest.mark.parametrize("path", TRICKY_PATHS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_the_language_switch_is_the_url_url_for_makes(app, path, method):
-    from flask import url_for
+    from flask import request, url_for
 
     from app.core.navigation import language_switch
 
     with app.test_request_context(path, method=method):
-        from flask import request
-
         here = request.full_path.rstrip("?") if method == "GET" else request.path
         for locale, other in (("id", "en"), ("en", "id")):
             assert language_switch(locale) == url_for("main.language", lang=other, next=here)
