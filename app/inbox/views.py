@@ -30,7 +30,10 @@ def _not_found(error):
 def _unread():
     """The unread count in the header, for participants."""
     if current_user.is_authenticated and current_user.participant_id and request.endpoint != "static":
-        return {"unread_messages": current_user.unread_messages}  # counted when the account was loaded
+        # counted when the account was loaded for this request; an account signed in by this very
+        # request (login_user) was loaded without it
+        unread = getattr(current_user, "unread_messages", None)
+        return {"unread_messages": service.unread_count(current_user.participant) if unread is None else unread}
     return {}
 
 

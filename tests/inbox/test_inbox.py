@@ -309,3 +309,22 @@ def test_the_inbox_page_counts_an_announcement_it_delivers_in_its_own_header(app
                             created_by=User.get(User.username == "petugas"))
     assert unread(page(budi.get("/pesan"))) == before + 1  # delivered by this very page
     assert unread(page(budi.get("/beranda"))) == before + 1
+
+
+def test_an_account_signed_in_by_this_very_request_still_gets_its_header_count(app):
+    """The count comes with the account a request loads from its session; one that signs in during the
+    request (login_user with an account loaded another way) is counted on the spot, never a 500."""
+    from bs4 import BeautifulSoup
+    from flask import render_template_string
+
+    from app.core.auth import start_session
+    from app.inbox import service
+    from app.models import User
+
+    with app.test_request_context("/beranda"), db.connection_context():
+        budi = Participant.by_card("0001000000001")
+        start_session(User.get(User.participant == budi.id))
+        html = render_template_string('{% extends "base.html" %}{% block title %}–{% endblock %}')
+        expected = service.unread_count(budi)
+    assert expected >= 1
+    assert BeautifulSoup(html, "html.parser").find(id="unread").get_text() == f"Pesan baru: {expected}"
