@@ -17,7 +17,7 @@ from peewee import JOIN, IntegrityError
 from app.cases import feedback as visit_feedback
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import db, write_lock
+from app.core.db import Prepared, db, write_lock
 from app.models import (
     Booking,
     Facility,
@@ -97,20 +97,26 @@ def family_visit(user, visit_id):
     return visit
 
 
+#: the history page shows both on every view (by the member's id)
+_REFERRALS = Prepared(lambda participant_id, today: (
+    Referral.select(Referral, Facility.name.alias("facility_name"), Poli.name.alias("poli_name"))
+    .join(Facility, on=Referral.to_facility == Facility.id)
+    .join(Poli, JOIN.LEFT_OUTER, on=(Poli.facility == Referral.to_facility) & (Poli.code == Referral.poli_code))
+    .where(Referral.participant == participant_id, Referral.valid_until >= today)
+    .order_by(Referral.valid_until).limit(10).objects()))
+_PRB = Prepared(lambda participant_id: (
+    PrbEnrolment.select(PrbEnrolment, Facility).join(Facility, on=PrbEnrolment.pharmacy == Facility.id)
+    .where(PrbEnrolment.participant == participant_id, PrbEnrolment.active == True)  # noqa: E712
+    .limit(10)))
+
+
 def referrals_of(member, today):
     """Valid referrals with the names of the hospital (`facility_name`) and the poli (`poli_name`)."""
-    rows = list(Referral.select(Referral, Facility.name.alias("facility_name"), Poli.name.alias("poli_name"))
-                .join(Facility, on=Referral.to_facility == Facility.id)
-                .join(Poli, JOIN.LEFT_OUTER, on=(Poli.facility == Referral.to_facility) & (Poli.code == Referral.poli_code))
-                .where(Referral.participant == member.id, Referral.valid_until >= today)
-                .order_by(Referral.valid_until).limit(10).objects())
-    return rows
+    return _REFERRALS(member.id, today)
 
 
 def prb_of(member):
-    return list(PrbEnrolment.select(PrbEnrolment, Facility).join(Facility, on=PrbEnrolment.pharmacy == Facility.id)
-                .where(PrbEnrolment.participant == member.id, PrbEnrolment.active == True)  # noqa: E712
-                .limit(10))
+    return _PRB(member.id)
 
 
 # --- facility staff ---------------------------------------------------------------------------------

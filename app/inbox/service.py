@@ -19,7 +19,7 @@ from app.assist.channels import PhoneChannel
 from app.assist.channels import register as register_phone_channel
 from app.core import clock, security, tasks
 from app.core.audit import audit
-from app.core.db import Prepared, write_lock
+from app.core.db import MAX_ID, Prepared, write_lock
 from app.inbox import outbox
 from app.models import Announcement, Family, Participant, PhoneCode, Reminder, User
 
@@ -45,10 +45,15 @@ def visible(me, today=None):
     return Reminder.visible_to(*me.acting_for(), today or clock.today())
 
 
+#: a page of the inbox: 20 messages up to the id `last` (and one more, to tell a next page)
+_MESSAGES = Prepared(lambda me, family, head, today, last: Reminder.select().where(
+    Reminder.visible_to(me, family, head, today), Reminder.id <= last).order_by(Reminder.id.desc()).limit(21))
+
+
 def messages(me, before=None):
-    rows = list(Reminder.select().where(visible(me))
-                .where(Reminder.id < before if before else True)
-                .order_by(Reminder.id.desc()).limit(21))
+    """A page of 20 messages, the newest first (those older than the id `before`), and the id the next
+    page starts before, or None."""
+    rows = _MESSAGES(*me.acting_for(), clock.today(), before - 1 if before else MAX_ID)
     return rows[:20], (rows[19].id if len(rows) > 20 else None)
 
 

@@ -276,7 +276,8 @@ def test_the_header_count_loaded_with_the_account_is_the_inbox_count(app):
         today = clock.today()
         announcement, yesterday = service.ANNOUNCEMENT, today - timedelta(days=1)
         for index, (person, kind, about_on, read) in enumerate([
-                (head, "bill", today, False), (member, "control", today, False), (member, "queue", today, True),
+                (head, "bill", today, False), (member, "control", today, False),
+                (member, "queue", today, True),
                 (member, announcement, today, False), (head, announcement, yesterday, False),
                 (head, announcement, today + timedelta(days=2), False)]):
             Reminder.create(participant=person, kind=kind, event_key=f"uji-header:{family.id}:{index}",
@@ -328,3 +329,32 @@ def test_an_account_signed_in_by_this_very_request_still_gets_its_header_count(a
         expected = service.unread_count(budi)
     assert expected >= 1
     assert BeautifulSoup(html, "html.parser").find(id="unread").get_text() == f"Pesan baru: {expected}"
+
+
+def test_the_inbox_pages_by_twenty_newest_first_without_gaps_or_repeats(app):
+    from app.models import User
+
+    with app.app_context():
+        family = new_family()
+        head = Participant.get(Participant.family == family)
+        for index in range(45):
+            Reminder.create(participant=head, kind="bill", event_key=f"uji-halaman:{family.id}:{index}",
+                            about_on=clock.today())
+        User.create(participant=head, role="peserta", password_hash="x")
+    client = app.test_client()
+    with client.session_transaction() as session:  # signed in as the new family's head
+        with app.app_context():
+            session["_user_id"] = User.get(User.participant == head).get_id()
+        session["seen"] = clock.epoch()
+    seen, path = [], "/pesan"
+    while path:
+        html = page(client.get(path))
+        seen += [int(a["href"].rsplit("/", 1)[1]) for a in html.find("ol", id="pesan").find_all("a")]
+        link = html.find("a", rel="next")
+        path = link["href"] if link else None
+    with app.app_context():
+        User.delete().where(User.participant == head).execute()  # no account left for later daily jobs
+        # the 45 and whatever announcement the first page delivered
+        mine = Reminder.select().where(Reminder.participant == head)
+        expected = [r.id for r in mine.order_by(Reminder.id.desc())]
+    assert seen == expected and len(seen) >= 45 and len(set(seen)) == len(seen)
