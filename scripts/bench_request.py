@@ -117,12 +117,9 @@ def main():
     yardstick = statistics.median(hellos) * 1e6
     print(f"\nCPU time per request, p50 of {args.rounds} rounds × {args.requests}, in process (µs, and as a "
           f"multiple of the bare hello-world)\n{'bare Flask hello-world':<28} {yardstick:7.0f}    1.0×")
-    previous = None
     for label, samples in times.items():
         median = statistics.median(samples) * 1e6
-        step = f"  (+{median - previous:.0f} µs)" if previous is not None and "page" not in label else ""
-        print(f"{label:<28} {median:7.0f} {median / yardstick:5.1f}×{step}")
-        previous = median if "page" not in label else previous
+        print(f"{label:<28} {median:7.0f} {median / yardstick:5.1f}×")
     for label, client, path in (routes[1], routes[4]):
         SPENT.clear()
         cpu_times(client, path, args.requests)
