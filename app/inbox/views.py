@@ -33,7 +33,9 @@ def _unread():
         # counted when the account was loaded for this request; an account signed in by this very
         # request (login_user) was loaded without it
         unread = getattr(current_user, "unread_messages", None)
-        return {"unread_messages": service.unread_count(current_user.participant) if unread is None else unread}
+        if unread is None:
+            unread = service.unread_count(current_user.participant)
+        return {"unread_messages": unread}
     return {}
 
 

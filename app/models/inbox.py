@@ -36,8 +36,8 @@ class Reminder(BaseModel):
         """The condition of an inbox: a family head reads every member's reminders, others their own;
         an announcement only its own participant, and only until its last day. `me` and `family` are
         ids, `head` a boolean: values, a prepared query's placeholders, or an outer query's columns."""
-        reader = Participant.alias()
-        readers = reader.select(reader.id).where((reader.family == family) & (head | (reader.id == me)))
+        reader = Participant.alias()  # the query may already read Participant (the account's does)
+        readers = reader.select(reader.id).where(Participant.acted_for(me, family, head, reader))
         return cls.participant.in_(readers) & (
             (cls.kind != cls.ANNOUNCEMENT) | ((cls.participant == me) & (cls.about_on >= today)))
 

@@ -217,11 +217,13 @@ class Participant(BaseModel):
         return member if member is not None and member.family_id == self.family_id else None
 
     @staticmethod
-    def acted_for(me, family, head):
-        """The condition on Participant of whom a participant acts for: the head every member of the
-        family, the others themselves (see may_act_for). Values, or a prepared query's placeholders
-        (app.core.db.Prepared): `me` and `family` are ids, `head` a boolean."""
-        return (Participant.family == family) & (head | (Participant.id == me))
+    def acted_for(me, family, head, who=None):
+        """The condition on Participant (or its alias `who`) of whom a participant acts for: the head
+        every member of the family, the others themselves (see may_act_for). Values, a prepared
+        query's placeholders (app.core.db.Prepared) or an outer query's columns: `me` and `family`
+        are ids, `head` a boolean."""
+        who = who or Participant
+        return (who.family == family) & (head | (who.id == me))
 
     def acting_for(self):
         """The arguments of acted_for for this participant."""
