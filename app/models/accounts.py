@@ -15,7 +15,7 @@ from peewee import (
 )
 
 from app.core import clock, security
-from app.core.db import Prepared
+from app.core.db import MAX_ID, Prepared
 from app.models.base import BaseModel
 from app.models.facilities import Facility
 from app.models.inbox import Reminder
@@ -195,16 +195,7 @@ class AuditLog(BaseModel):
     def trail(cls, user, limit=50, before=None):
         """What happened to a person's account and data, newest first (bounded; `before`: the
         entries older than that id, for the next page)."""
-        where = (cls.actor == user) | (cls.subject == f"user:{user.id}")
-        if user.participant_id:
-            where |= cls.on_behalf_of == user.participant_id
-        if before:
-            where = where & (cls.id < before)
-        actor_person = Participant.alias()
-        return (cls.select(cls, User, actor_person)
-                .join(User, JOIN.LEFT_OUTER, on=cls.actor == User.id)
-                .join(actor_person, JOIN.LEFT_OUTER, on=User.participant == actor_person.id)
-                .where(where).order_by(cls.id.desc()).limit(limit))
+        return _TRAIL(user.id, f"user:{user.id}", user.participant_id, before or MAX_ID, limit)
 
 
 #: every signed-in request loads its account, with its participant (every page shows their name), the
@@ -224,3 +215,15 @@ _BY_ID_WITH_PARTICIPANT = Prepared(
 _PREVIOUS_SIGN_IN = Prepared(lambda user_id: AuditLog.select().where(
     (AuditLog.actor == user_id) & (AuditLog.action == "sign_in"))
     .order_by(AuditLog.id.desc()).offset(1).limit(1))
+
+
+#: a person's trail ("siapa yang melihat data saya"): what they did, what was done to their account,
+#: and what anyone did with their data (`on_behalf_of`: NULL for staff, which matches nothing)
+_TRAIL_ACTOR = Participant.alias()
+_TRAIL = Prepared(lambda user_id, subject, participant_id, before, limit: AuditLog.select(
+    AuditLog, User, _TRAIL_ACTOR)
+    .join(User, JOIN.LEFT_OUTER, on=AuditLog.actor == User.id)
+    .join(_TRAIL_ACTOR, JOIN.LEFT_OUTER, on=User.participant == _TRAIL_ACTOR.id)
+    .where(((AuditLog.actor == user_id) | (AuditLog.subject == subject) | (AuditLog.on_behalf_of == participant_id))
+           & (AuditLog.id < before))
+    .order_by(AuditLog.id.desc()).limit(limit))

@@ -87,3 +87,18 @@ def test_a_phone_deletion_request_is_decided_by_an_officer(app, budi, officer):
     with app.app_context():
         assert Participant.by_card("0001000000001").phone == ""
     assert "Tidak ada nomor HP" in page(budi.get("/akun/data-saya")).get_text()
+
+
+def test_a_trail_holds_one_persons_entries_newest_first(app):
+    with app.app_context():
+        officer, admin = User.get(User.role == "petugas_bpjs"), User.get(User.role == "admin")
+        budi = User.get(User.participant == Participant.by_card("0001000000001"))
+        own = AuditLog.record(officer, "sign_in", f"user:{officer.id}")
+        about = AuditLog.record(admin, "account_unlocked", f"user:{officer.id}")
+        AuditLog.record(admin, "sign_in", f"user:{admin.id}")  # no one's data: in no one else's trail
+        seen = AuditLog.record(officer, "family_viewed", "family:1", budi.participant_id)
+        assert [e.id for e in AuditLog.trail(officer, limit=3)] == [seen.id, about.id, own.id]
+        assert [e.id for e in AuditLog.trail(officer, limit=2, before=about.id)][0] == own.id
+        assert seen.id in [e.id for e in AuditLog.trail(budi)]
+        assert about.id not in [e.id for e in AuditLog.trail(budi)]
+        assert AuditLog.trail(officer, limit=1)[0].actor.display_name == officer.display_name
