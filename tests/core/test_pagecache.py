@@ -79,3 +79,21 @@ def test_no_visitor_gets_a_page_made_for_another_session(cached, app, client):
         assert mine.status_code == 200
         others = app.test_client().get(path, headers={"HX-Request": "true", "HX-Boosted": "true"})
         assert token.encode() not in others.data and "Set-Cookie" not in others.headers
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip", None])
+def test_a_page_is_kept_as_sent_in_each_encoding(cached, app, client, encoding):
+    """Kept compressed (compressing costs more than the rest of a kept page), one copy per encoding
+    the visitor accepts: a visitor who accepts none gets the plain page."""
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    first = client.get("/", headers=headers)
+    pagecache.clear()
+    gzip_only = app.test_client().get("/", headers={"Accept-Encoding": "gzip"})  # kept first, in gzip
+    kept = client.get("/", headers=headers)
+    assert first.headers.get("Content-Encoding") == kept.headers.get("Content-Encoding") == encoding
+    assert kept.data == client.get("/", headers=headers).data
+    assert gzip_only.headers["Content-Encoding"] == "gzip" and kept.headers["Vary"] == first.headers["Vary"]
+    assert "Accept-Encoding" in kept.headers["Vary"].split(", ")
+    assert int(kept.headers["Content-Length"]) == len(kept.data)
+    if encoding is None:
+        assert page(kept).html["lang"] == "id"
