@@ -124,13 +124,12 @@ def target_facts(case):
 # --- filing -------------------------------------------------------------------------------------
 
 def facility_choices(family):
-    """Facilities a case may be about: the family's FKTP and those in the family's regency."""
+    """Facilities a case may be about, id and name: the family's FKTP and those in its regency."""
     regency = family.district_code[:5] if family.district_code else None
-    found = []
-    if family.fktp_id:
-        found.append(Facility.get_by_id(family.fktp_id))
+    found = [family.fktp] if family.fktp_id else []
     if regency:
-        found += list(Facility.select().where((Facility.regency_code == regency) & (Facility.id != (family.fktp_id or 0)))
+        found += list(Facility.select(Facility.id, Facility.name)
+                      .where((Facility.regency_code == regency) & (Facility.id != (family.fktp_id or 0)))
                       .order_by(Facility.name).limit(FACILITY_CHOICES))
     return found
 

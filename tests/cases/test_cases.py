@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.cases import reports, service
 from app.core import clock
-from app.models import AuditLog, Case, CaseEvent, CasePause, Participant, User
+from app.models import AuditLog, Case, CaseEvent, CasePause, Facility, Participant, User
 from app.rules import sla
 from tests.helpers import decoded, page, run_together, sign_in, signed_in_client, transfer_size
 
@@ -210,6 +210,19 @@ def test_a_case_about_another_familys_member_or_an_unlisted_facility_is_refused(
     assert "Pilih faskes" in error_of(response, "facility")
     assert count_cases(app) == before
 
+
+
+def test_the_form_offers_the_familys_fktp_first_then_its_regencys_facilities(app, budi):
+    with app.app_context():
+        family = Participant.by_card("0001000000001").family
+        fktp, regency = family.fktp, family.district_code[:5]
+        nearby = {f.name for f in Facility.select().where((Facility.regency_code == regency) & (Facility.id != fktp.id))}
+        elsewhere = Facility.select().where(Facility.regency_code != regency).first()
+    options = [(o["value"], o.get_text()) for o in page(budi.get("/kasus/baru")).select("select#facility option")]
+    assert options[0][0] == "" and options[1] == (str(fktp.id), fktp.name)
+    assert options[2:] and {name for _, name in options[2:]} <= nearby
+    assert [name for _, name in options[2:]] == sorted(name for _, name in options[2:])
+    assert elsewhere is None or str(elsewhere.id) not in {value for value, _ in options}
 
 # --- another family ---------------------------------------------------------------------------------
 
