@@ -2,11 +2,11 @@
 import re
 
 from flask_babel import gettext as _
-from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import REQUIRED, USERNAME, Form
+from app.core.forms import REQUIRED, USERNAME, Form, SelectField
 from app.core.labels import ROLE_LABELS
 from app.models import SCOPES, STAFF_ROLES, Facility, Region
 

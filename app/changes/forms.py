@@ -7,12 +7,20 @@ import re
 
 from flask import current_app
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock, uploads
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import IDENTIFIER_ERRORS, REQUIRED, UPLOAD_ERRORS, Form, normalize_phone, parse_date  # noqa: F401
+from app.core.forms import (  # noqa: F401
+    IDENTIFIER_ERRORS,
+    REQUIRED,
+    UPLOAD_ERRORS,
+    Form,
+    SelectField,
+    normalize_phone,
+    parse_date,
+)
 from app.rules import identity, passwords
 
 NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")

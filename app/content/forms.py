@@ -9,13 +9,13 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_wtf.file import FileField
 from PIL import Image
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from app.core import clock, labels, uploads
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import REQUIRED, Form, parse_date
+from app.core.forms import REQUIRED, Form, SelectField, parse_date
 from app.models import Announcement, Article, Family, Region
 from app.models.content import TARGET_CODE
 

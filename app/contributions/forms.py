@@ -1,10 +1,10 @@
 """Forms of tagihan iuran (REHAB, autodebet) and the messages of refused requests, in plain Indonesian."""
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 from app.contributions.billing import BANKS, DEBIT_DAYS, normalize_account
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import Form
+from app.core.forms import Form, SelectField
 
 #: BillingError codes → what the participant reads (REHAB).
 REHAB_REFUSALS = {

@@ -3,17 +3,19 @@ class every form derives from (`Form`: nothing typed is longer than its field ca
 import re
 from datetime import date
 
+import wtforms
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     DecimalField,
     IntegerField,
     PasswordField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
@@ -142,6 +144,26 @@ class Form(FlaskForm):
             if not isinstance(field, (IntegerField, DecimalField)):
                 field.flags.maxlength = limit
 
+
+
+class Select(widgets.Select):
+    """WTForms' <select>, each plain option written in one step, byte for byte as WTForms writes it:
+    its attribute builder costs ~10 µs an option, and the case, queue and change forms list up to 80
+    (a third of the case form's time). An option with attributes of its own goes the library's way."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
+class SelectField(wtforms.SelectField):
+    """WTForms' SelectField, drawn by `Select`: every form's drop-down list is this one."""
+
+    widget = Select()
 
 # --- the officer's decision (registration review, change-request review) -------------------------
 

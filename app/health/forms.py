@@ -1,10 +1,10 @@
 """Forms of the facility staff: visit, referral, PRB enrolment; messages in plain Indonesian."""
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from app.core import clock
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import REQUIRED, Form, parse_date
+from app.core.forms import REQUIRED, Form, SelectField, parse_date
 from app.core.labels import PRB_CONDITION_LABELS, SERVICE_TYPE_LABELS
 from app.health import service
 from app.rules import health as rules

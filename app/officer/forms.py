@@ -1,11 +1,11 @@
 """The officer's forms: look up one participant, issue a one-time code, set "nonaktif lain", a
 facility's BPJS partnership."""
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core import clock
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import REQUIRED, TOO_LONG, Form, parse_date
+from app.core.forms import REQUIRED, TOO_LONG, Form, SelectField, parse_date
 from app.core.labels import INACTIVE_REASONS
 from app.rules import identity
 from app.rules.membership import OFFICER_INACTIVE_REASONS

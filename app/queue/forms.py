@@ -1,12 +1,12 @@
 """Forms of the antrean, with their messages in plain Indonesian."""
 import secrets
 
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
-from app.core.forms import REQUIRED, Form
+from app.core.forms import REQUIRED, Form, SelectField
 from app.rules import identity
 from app.rules import queue as rules
 

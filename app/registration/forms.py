@@ -7,7 +7,7 @@ import re
 
 from flask import current_app
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.core import clock, uploads
@@ -19,6 +19,7 @@ from app.core.forms import (
     TOO_LONG,
     UPLOAD_ERRORS,
     Form,
+    SelectField,
     normalize_phone,
     parse_date,
 )

@@ -5,13 +5,13 @@ Indonesian message next to its field and the input is kept as typed.
 import re
 
 from flask_babel import gettext as _
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id, rupiah
-from app.core.forms import TOO_LONG, Form, parse_date
+from app.core.forms import TOO_LONG, Form, SelectField, parse_date
 from app.rules import contributions
 
 #: `20000000`, `20.000.000`, `Rp20.000.000`, `Rp 20.000.000` (dots only as thousands separators)
