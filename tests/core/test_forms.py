@@ -1,6 +1,7 @@
 """The base Form: no field takes more than it can hold (the 100 KB paste into a 5-character field)."""
 import importlib
 
+import wtforms
 from flask_wtf import FlaskForm
 
 from app import areas
@@ -53,12 +54,16 @@ def test_every_form_derives_from_the_base_form():
     strays = sorted(f"{c.__module__}.{c.__qualname__}" for c in _subclasses(FlaskForm)
                     if c.__module__.startswith("app.") and not issubclass(c, Form))
     assert strays == []
+    plain_selects = sorted(f"{c.__module__}.{c.__qualname__}.{name}" for c in _subclasses(FlaskForm)
+                           if c.__module__.startswith("app.")
+                           for name, unbound in vars(c).items()
+                           if getattr(unbound, "field_class", None) is wtforms.SelectField)
+    assert plain_selects == []  # app.core.forms.SelectField: its widget writes the options fast
 
 
 def test_the_select_widget_writes_what_wtforms_writes(app):
     """app.core.forms.Select writes plain options itself (WTForms' attribute builder was a third of
     the case form's time): byte for byte WTForms' own output, escaping included."""
-    import wtforms
     from wtforms.fields.choices import SelectChoice
 
     from app.core.extensions import lazy_gettext
