@@ -23,8 +23,8 @@ from pathlib import Path
 PAGES = (
     ("status", "/kepesertaan", True), ("bill", "/iuran", True), ("queue", "/antrean", True),
     ("dashboard", "/beranda", True), ("own card", "/kepesertaan/kartu", True), ("inbox", "/pesan", True),
-    ("history", "/riwayat", True), ("access trail", "/akun/riwayat-akses", True), ("home", "/", False),
-    ("tariff", "/tarif-iuran", False),
+    ("history", "/riwayat", True), ("access trail", "/akun/riwayat-akses", True),
+    ("case form", "/kasus/baru", True), ("home", "/", False), ("tariff", "/tarif-iuran", False),
 )
 BROWSER = {"Accept-Encoding": "gzip, deflate, br", "Accept": "text/html"}
 PER_BLOCK = 40
