@@ -49,7 +49,7 @@ def everything(user, trail_limit=200):
         "permintaan_hapus": [{"jenis": r.kind, "status": r.state, "dibuat": _iso(r.requested_at)}
                              for r in DataRequest.select().where(DataRequest.participant.in_(ids))],
         "riwayat_akses": [{"waktu": _iso(e.at), "kegiatan": e.action,
-                           "oleh": e.actor.display_name if e.actor_id else None}
+                           "oleh": e.actor_name if e.actor_id else None}
                           for e in AuditLog.trail(user, limit=trail_limit)],
     }
 

@@ -194,7 +194,7 @@ class AuditLog(BaseModel):
     @classmethod
     def trail(cls, user, limit=50, before=None):
         """What happened to a person's account and data, newest first (bounded; `before`: the
-        entries older than that id, for the next page)."""
+        entries older than that id, for the next page), each with its actor's `actor_name`."""
         return _TRAIL(user.id, f"user:{user.id}", user.participant_id, before or MAX_ID, limit)
 
 
@@ -218,12 +218,12 @@ _PREVIOUS_SIGN_IN = Prepared(lambda user_id: AuditLog.select().where(
 
 
 #: a person's trail ("siapa yang melihat data saya"): what they did, what was done to their account,
-#: and what anyone did with their data (`on_behalf_of`: NULL for staff, which matches nothing)
-_TRAIL_ACTOR = Participant.alias()
+#: and what anyone did with their data (`on_behalf_of`: NULL for staff, which matches nothing); each
+#: entry with the name its actor is shown by (`actor_name`: User.display_name), not the actor's row
 _TRAIL = Prepared(lambda user_id, subject, participant_id, before, limit: AuditLog.select(
-    AuditLog, User, _TRAIL_ACTOR)
+    AuditLog, fn.COALESCE(Participant.name, User.username).alias("actor_name"))
     .join(User, JOIN.LEFT_OUTER, on=AuditLog.actor == User.id)
-    .join(_TRAIL_ACTOR, JOIN.LEFT_OUTER, on=User.participant == _TRAIL_ACTOR.id)
+    .join(Participant, JOIN.LEFT_OUTER, on=User.participant == Participant.id)
     .where(((AuditLog.actor == user_id) | (AuditLog.subject == subject) | (AuditLog.on_behalf_of == participant_id))
            & (AuditLog.id < before))
     .order_by(AuditLog.id.desc()).limit(limit))

@@ -101,4 +101,7 @@ def test_a_trail_holds_one_persons_entries_newest_first(app):
         assert [e.id for e in AuditLog.trail(officer, limit=2, before=about.id)][0] == own.id
         assert seen.id in [e.id for e in AuditLog.trail(budi)]
         assert about.id not in [e.id for e in AuditLog.trail(budi)]
-        assert AuditLog.trail(officer, limit=1)[0].actor.display_name == officer.display_name
+        own_view = AuditLog.record(budi, "data_exported", f"user:{budi.id}", budi.participant_id)
+        names = {e.id: e.actor_name for e in AuditLog.trail(budi, limit=2)}
+        assert names == {own_view.id: budi.display_name, seen.id: officer.display_name}
+        assert budi.display_name == "Budi Santoso" and officer.display_name == officer.username
