@@ -224,6 +224,6 @@ _TRAIL = Prepared(lambda user_id, subject, participant_id, before, limit: AuditL
     AuditLog, fn.COALESCE(Participant.name, User.username).alias("actor_name"))
     .join(User, JOIN.LEFT_OUTER, on=AuditLog.actor == User.id)
     .join(Participant, JOIN.LEFT_OUTER, on=User.participant == Participant.id)
-    .where(((AuditLog.actor == user_id) | (AuditLog.subject == subject) | (AuditLog.on_behalf_of == participant_id))
-           & (AuditLog.id < before))
+    .where(((AuditLog.actor == user_id) | (AuditLog.subject == subject)
+            | (AuditLog.on_behalf_of == participant_id)) & (AuditLog.id < before))
     .order_by(AuditLog.id.desc()).limit(limit))

@@ -216,9 +216,11 @@ def test_the_form_offers_the_familys_fktp_first_then_its_regencys_facilities(app
     with app.app_context():
         family = Participant.by_card("0001000000001").family
         fktp, regency = family.fktp, family.district_code[:5]
-        nearby = {f.name for f in Facility.select().where((Facility.regency_code == regency) & (Facility.id != fktp.id))}
+        nearby = {f.name for f in Facility.select()
+                  .where((Facility.regency_code == regency) & (Facility.id != fktp.id))}
         elsewhere = Facility.select().where(Facility.regency_code != regency).first()
-    options = [(o["value"], o.get_text()) for o in page(budi.get("/kasus/baru")).select("select#facility option")]
+    form = page(budi.get("/kasus/baru"))
+    options = [(o["value"], o.get_text()) for o in form.select("select#facility option")]
     assert options[0][0] == "" and options[1] == (str(fktp.id), fktp.name)
     assert options[2:] and {name for _, name in options[2:]} <= nearby
     assert [name for _, name in options[2:]] == sorted(name for _, name in options[2:])
