@@ -145,11 +145,10 @@ class Form(FlaskForm):
                 field.flags.maxlength = limit
 
 
-
 class Select(widgets.Select):
     """WTForms' <select>, each plain option written in one step, byte for byte as WTForms writes it:
-    its attribute builder costs ~10 µs an option, and the case, queue and change forms list up to 80
-    (a third of the case form's time). An option with attributes of its own goes the library's way."""
+    its attribute builder costs ~10 µs an option, and the case form lists up to 80 (60 options: 0.67
+    → 0.15 ms). An option with attributes of its own goes the library's way."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):
@@ -164,6 +163,7 @@ class SelectField(wtforms.SelectField):
     """WTForms' SelectField, drawn by `Select`: every form's drop-down list is this one."""
 
     widget = Select()
+
 
 # --- the officer's decision (registration review, change-request review) -------------------------
 

@@ -62,8 +62,8 @@ def test_every_form_derives_from_the_base_form():
 
 
 def test_the_select_widget_writes_what_wtforms_writes(app):
-    """app.core.forms.Select writes plain options itself (WTForms' attribute builder was a third of
-    the case form's time): byte for byte WTForms' own output, escaping included."""
+    """app.core.forms.Select writes plain options itself (WTForms' attribute builder costs ~10 µs an
+    option): byte for byte WTForms' own output, escaping included."""
     from wtforms.fields.choices import SelectChoice
 
     from app.core.extensions import lazy_gettext
