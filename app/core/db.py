@@ -86,12 +86,17 @@ class Prepared:
     A pooler in front of PostgreSQL must keep one server connection per client connection (session
     pooling), or support prepared statements, for that to work.
 
+    `on_server=False` keeps the SQL in this object only, never PREPAREd: for a query whose shape is
+    known only in a request and which it then runs several times (the nearest-facility search, one
+    bounding box after another).
+
         by_family = Prepared(lambda family_id: Participant.select().where(Participant.family == family_id))
         members = list(by_family(7))
     """
 
-    def __init__(self, build):
+    def __init__(self, build, on_server=True):
         self.build = build
+        self.on_server = on_server
         self.arity = build.__code__.co_argcount
         self.compiled = {}
         self.name = f"jkn_prepared_{next(_NAMES)}"
@@ -106,7 +111,7 @@ class Prepared:
             sql, params = query.sql()
             plan = [(value.index, value.convert) if isinstance(value, _Argument) else (None, value)
                     for value in params]
-            if not is_sqlite():  # $1, $2… for PREPARE; EXECUTE takes the values in that order
+            if self.on_server and not is_sqlite():  # $1, $2… for PREPARE; EXECUTE takes the values in that order
                 numbers = itertools.count(1)
                 sql = re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
                 execute = f"EXECUTE {self.name}" + (f"({', '.join(['%s'] * len(plan))})" if plan else "")
@@ -118,7 +123,7 @@ class Prepared:
         """A cursor of the query run with `args` (on PostgreSQL prepared by the connection first)."""
         sql, plan, _query = self._compile()
         params = self._params(plan, args)
-        if is_sqlite():
+        if is_sqlite() or not self.on_server:
             return db.execute_sql(sql, params)
         prepare, execute = sql
         made = _PREPARED.setdefault(db.connection(), set())

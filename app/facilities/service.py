@@ -27,7 +27,7 @@ from peewee import OP, SQL, Case, Expression, Value, fn
 
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import db, is_sqlite, write_lock
+from app.core.db import Prepared, db, is_sqlite, write_lock
 from app.core.extensions import lazy_gettext as _l
 from app.core.labels import BED_CLASS_LABELS, DAY_NAMES, SERVICE_LABELS
 from app.models import BedAvailability, Facility, OpeningHours, Region
@@ -221,14 +221,13 @@ def _page(query, page, per_page):
     return list(query.offset((page - 1) * per_page).limit(per_page + 1))
 
 
-def _within(lat, lon, radius, filters):
-    """[(km, id)] of the facilities matching `filters` within `radius` km (via the bounding box)."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
-    query = _filtered(Facility.select(Facility.id, Facility.latitude, Facility.longitude),
-                      filters, Facility.latitude.between(min_lat, max_lat),
-                      Facility.longitude.between(min_lon, max_lon))
-    candidates = db.execute(query).fetchall()  # plain tuples: no model rows for hundreds of ids
-    return [(km, pk) for pk, la, lo in candidates if (km := distance_km(lat, lon, la, lo)) <= radius]
+def _within(filters):
+    """A query of [(id, latitude, longitude)] of the facilities matching `filters` within a bounding
+    box (min lat, max lat, min lon, max lon): turned into SQL once, then run for each box."""
+    return Prepared(lambda min_lat, max_lat, min_lon, max_lon: _filtered(
+        Facility.select(Facility.id, Facility.latitude, Facility.longitude).tuples(), filters,
+        Facility.latitude.between(min_lat, max_lat), Facility.longitude.between(min_lon, max_lon)),
+        on_server=False)  # (plain tuples: no model rows for hundreds of ids)
 
 
 def near(lat, lon, filters, page=1, per_page=PER_PAGE):
@@ -240,10 +239,12 @@ def near(lat, lon, filters, page=1, per_page=PER_PAGE):
     need = offset + per_page + 1
     if offset >= NEAREST_MAX:
         return Page([], page, False, RADII_KM[-1], True)
+    within = _within(filters)
     step, found = 0, []
     while True:
         radius = RADII_KM[step]
-        found = _within(lat, lon, radius, filters)
+        found = [(km, pk) for pk, la, lo in within(*bounding_box(lat, lon, radius))
+                 if (km := distance_km(lat, lon, la, lo)) <= radius]
         if len(found) >= need or step == len(RADII_KM) - 1:
             break
         # the next step, or further when the density so far says it will not be enough (nothing

@@ -9,6 +9,7 @@ from peewee import (
     SmallIntegerField,
 )
 
+from app.core.db import Prepared
 from app.models.base import BaseModel
 
 
@@ -43,7 +44,7 @@ class Region(BaseModel):
         """The region with this code at this level, or None (never raises on bad input)."""
         if not code or len(code) > 13:
             return None
-        return cls.get_or_none((cls.code == code) & (cls.level == level))
+        return _BY_CODE_AND_LEVEL.first(code, level)
 
     def lineage(self):
         """[province, regency, …, self], walking up by code prefixes (one query)."""
@@ -52,6 +53,8 @@ class Region(BaseModel):
         found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
         return [found[c] for c in codes if c in found]
 
+
+_BY_CODE_AND_LEVEL = Prepared(lambda code, level: Region.select().where((Region.code == code) & (Region.level == level)))
 
 OPTIONS_SECONDS = 600
 RegionOption = namedtuple("RegionOption", "code name")

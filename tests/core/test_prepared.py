@@ -108,3 +108,24 @@ def test_postgresql_plans_a_prepared_query_once_per_connection(app, people):
             del db.obj.execute_sql
     assert runs == [expected] * 3 and server == 1
     assert [word for word in sent if word in ("PREPARE", "EXECUTE")] == ["PREPARE"] + ["EXECUTE"] * 3
+
+
+def test_a_query_kept_off_the_server_is_built_once_and_never_prepared(app, people):
+    """on_server=False (a query shaped in one request, run there several times): the rows of the
+    query built with the values, the SQL made once, and on PostgreSQL no PREPARE, no EXECUTE."""
+    from app.core.db import db
+
+    built, sent = [], []
+    statement = Prepared(lambda family, born_after: built.append(1) or _family_since(family, born_after),
+                         on_server=False)
+    with app.app_context():
+        real = db.obj.execute_sql
+        db.obj.execute_sql = lambda sql, *args, **kw: sent.append(sql.split(" ", 1)[0]) or real(sql, *args, **kw)
+        try:
+            runs = [(_rows(statement(p.family_id, p.birth_date - timedelta(days=1))),
+                     _rows(_family_since(p.family_id, p.birth_date - timedelta(days=1)))) for p in people[:4]]
+        finally:
+            del db.obj.execute_sql
+    assert all(mine == expected and mine for mine, expected in runs)
+    assert len(built) == 1
+    assert set(sent) == {"SELECT"}
