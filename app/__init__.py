@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from app.core import assets, auth, db, formatting, headers, logs, navigation, security
 from app.core.config import SECRET_NAMES, config_from_env, dev_secrets
 from app.core.errors import register_error_handlers
+from app.core.forms import install_html_params
 from app.core.extensions import (
     babel,
     compress,
@@ -38,6 +39,7 @@ def create_app(config=None):
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_babel_locale)
     install_template_globals(app)
+    install_html_params()
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     limiter.init_app(app)
     compress.init_app(app)

@@ -145,6 +145,32 @@ class Form(FlaskForm):
                 field.flags.maxlength = limit
 
 
+_QUOTE, _QUOTE_ENTITY = Markup('"'), Markup("&quot;")
+
+
+def html_params(**kwargs):
+    """WTForms' attribute writer (`wtforms.widgets.html_params`: every input, label, text area and
+    list of radio buttons), byte for byte, at a quarter of its cost: WTForms writes each attribute
+    through `Markup.format` (a `string.Formatter`, ~10 µs an attribute on a fast machine), this one
+    with an f-string of the same escapes. `install_html_params` puts it where WTForms looks."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = escape(widgets.core.clean_key(key))
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            params.append(f'{key}="{escape(value).replace(_QUOTE, _QUOTE_ENTITY)}"')
+    return Markup(" ".join(params))
+
+
+def install_html_params():
+    """WTForms' widgets find their attribute writer in their module (lists, text areas, drop-downs;
+    labels through `wtforms.widgets`) or on the Input and Button classes: `html_params` goes in
+    each place (tests/core/test_forms.py checks the output is WTForms' own)."""
+    widgets.core.html_params = widgets.html_params = html_params
+    widgets.Input.html_params = widgets.Button.html_params = staticmethod(html_params)
+
+
 class Select(widgets.Select):
     """WTForms' <select>, each plain option written in one step, byte for byte as WTForms writes it:
     its attribute builder costs ~10 µs an option, and the case form lists up to 80 (60 options: 0.67

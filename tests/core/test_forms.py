@@ -1,11 +1,15 @@
 """The base Form: no field takes more than it can hold (the 100 KB paste into a 5-character field)."""
 import importlib
+import importlib.util
 
 import wtforms
 from flask_wtf import FlaskForm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from app import areas
-from app.core.forms import Form
+from app.core.forms import Form, html_params
 from app.models import Facility, OpeningHours
 from tests.helpers import CIBINONG, PAGE_BUDGET, page, transfer_size
 
@@ -85,3 +89,69 @@ def test_the_select_widget_writes_what_wtforms_writes(app):
             assert str(ours) == str(theirs) and "<script>" not in str(ours)
         assert 'selected value="7"' in str(Ours(data={"field": "7"}).field())
         assert '<option disabled value="9">' in str(Ours().field())
+
+
+def _pristine_html_params():
+    """WTForms' own attribute writer, from a fresh copy of its module (the app replaced it)."""
+    spec = importlib.util.find_spec("wtforms.widgets.core")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.html_params
+
+
+ATTRIBUTE_VALUES = st.one_of(
+    st.booleans(), st.integers(), st.text(), st.sampled_from(['"', "'", "<b>&amp;", 'x" onfocus="1']),
+    st.text().map(Markup), st.sampled_from([Markup('a"b'), Markup("<i>ok</i>")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(attributes=st.dictionaries(
+    st.sampled_from(["id", "name", "value", "class_", "for_", "data_hx_get", "aria_describedby", "aria-invalid",
+                     "required", "checked", "maxlength", "type", "placeholder", 'x"y', "<k>"]), ATTRIBUTE_VALUES))
+def test_the_attribute_writer_writes_what_wtforms_writes(attributes):
+    """app.core.forms.html_params: byte for byte WTForms' own, on hostile keys and values, Markup too."""
+    wtforms_own = _pristine_html_params()
+    ours = html_params(**attributes)
+    assert ours == wtforms_own(**attributes) and isinstance(ours, Markup)
+
+
+def test_every_widget_draws_with_the_fast_attribute_writer_as_with_wtforms_own(app, monkeypatch):
+    """The app puts html_params where each widget looks it up; every kind of field, its label and its
+    error state come out as WTForms draws them."""
+    from wtforms import widgets
+    from wtforms.fields.choices import SelectChoice
+
+    from app.cases.forms import FeedbackForm
+    from app.core.forms import TextAreaField
+
+    class Every(Form):
+        text = wtforms.StringField("Nama <lengkap>")
+        secret = wtforms.PasswordField("Kata sandi")
+        note = TextAreaField("Catatan", render_kw={"rows": 3})
+        hidden = wtforms.HiddenField()
+        born = wtforms.DateField("Lahir")
+        count = wtforms.IntegerField("Jumlah")
+        tick = wtforms.BooleanField("Setuju")
+        choice = wtforms.RadioField("Pilih", choices=[SelectChoice("a", 'A "satu"'), SelectChoice("b", "<B>")])
+        many = wtforms.SelectMultipleField("Banyak", choices=[SelectChoice("1", "Satu"), SelectChoice("2", "Dua")])
+        send = wtforms.SubmitField("Kirim")
+
+    def draw(data):
+        with app.test_request_context("/", method="POST", data=data):
+            forms = (Every(meta={"csrf": False}), FeedbackForm(meta={"csrf": False}))
+            for form in forms:
+                form.validate()
+            return [(str(field.label), str(field(class_="x", aria_invalid="true", data_a_b='"'))) for form in forms
+                    for field in form]
+
+    data = {"text": 'Budi "<script>', "note": "a\nb & c", "hidden": "1", "born": "salah", "count": "x",
+            "tick": "y", "choice": "b", "many": ["1", "2"], "treated": "ya"}
+    assert widgets.core.html_params is html_params and widgets.Input.html_params is html_params
+    ours = draw(data), draw({})
+    own = _pristine_html_params()
+    for place in (widgets.core, widgets):
+        monkeypatch.setattr(place, "html_params", own)
+    for kind in (widgets.Input, widgets.Button):
+        monkeypatch.setattr(kind, "html_params", staticmethod(own))
+    assert ours == (draw(data), draw({}))
+    assert 'value="Budi &#34;&lt;script&gt;"' in dict(ours[0])['<label for="text">Nama &lt;lengkap&gt;</label>']
