@@ -1,9 +1,12 @@
 """Forms, with their messages in plain Indonesian (translated like every other text), and the base
 class every form derives from (`Form`: nothing typed is longer than its field can hold)."""
+import functools
 import re
 from datetime import date
 
 import wtforms
+from babel import support
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
 from markupsafe import Markup, escape
@@ -17,6 +20,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from app.core.extensions import csrf_token
@@ -119,6 +123,11 @@ class FitsField:
             raise StopValidation(self.message % {"min": -1, "max": self.limit, "length": len(raw)})
 
 
+@functools.cache
+def _wtforms_catalogue(locale):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class _SessionCSRF(_FlaskFormCSRF):
     """A form's token is the page's token (csrf_token(): signed once per session and worker)."""
 
@@ -132,6 +141,11 @@ class Form(FlaskForm):
 
     class Meta:
         csrf_class = _SessionCSRF
+
+        def get_translations(self, form):
+            # WTForms' own texts ("CSRF Token", a built-in validator's message) in the page's
+            # language: Flask-WTF reads the catalogue from disk once a request, this once a process
+            return _wtforms_catalogue(str(get_locale()))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -155,3 +155,32 @@ def test_every_widget_draws_with_the_fast_attribute_writer_as_with_wtforms_own(a
         monkeypatch.setattr(kind, "html_params", staticmethod(own))
     assert ours == (draw(data), draw({}))
     assert 'value="Budi &#34;&lt;script&gt;"' in dict(ours[0])['<label for="text">Nama &lt;lengkap&gt;</label>']
+
+
+def test_wtforms_own_texts_come_from_a_catalogue_read_once_per_language(app, monkeypatch):
+    """A built-in message reads as Flask-WTF's own translations give it, in the page's language;
+    the catalogue is read from disk once a language and process, not once a request."""
+    from babel import support
+    from flask_wtf.i18n import translations as flask_wtf_translations
+
+    from app.core import forms
+
+    read, real_load = [], support.Translations.load.__func__
+    monkeypatch.setattr(support.Translations, "load",
+                        classmethod(lambda cls, path, locales, domain: read.append(str(locales[0]))
+                                    or real_load(cls, path, locales, domain)))
+    forms._wtforms_catalogue.cache_clear()
+
+    class Count(Form):
+        count = wtforms.IntegerField("Jumlah")
+
+    ours = []
+    for language in ("en", "id", "en", "id", "en"):
+        with app.test_request_context("/", method="POST", data={"count": "x"}, headers={"Cookie": f"lang={language}"}):
+            form = Count(meta={"csrf": False})
+            form.validate()
+            ours += read
+            assert form.count.errors == [flask_wtf_translations.gettext("Not a valid integer value.")]
+            read.clear()
+    assert ours == ["en", "id"]
+    forms._wtforms_catalogue.cache_clear()
