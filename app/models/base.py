@@ -11,8 +11,10 @@ _BY_KEY = {}
 
 
 def _under(field, code):
-    """Region codes below `code` ("32.01" → "32.01.xx"), as an index-friendly range: "/" follows "."."""
-    return (field >= f"{code}.") & (field < f"{code}/")
+    """Region codes below `code` ("32.01" → "32.01.xx"), as an index-friendly range: "/" follows ".".
+    `code` may be a prepared query's placeholder."""
+    low, high = (f"{code}.", f"{code}/") if isinstance(code, str) else (code.concat("."), code.concat("/"))
+    return (field >= low) & (field < high)
 
 
 class BaseModel(Model):

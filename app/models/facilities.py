@@ -18,7 +18,7 @@ from peewee import (
 )
 
 from app.core import clock
-from app.core.db import is_sqlite
+from app.core.db import Prepared, is_sqlite
 from app.models.base import BaseModel, _under
 from app.models.regions import Region
 from app.rules import facilities as facility_rules
@@ -114,12 +114,7 @@ class Facility(BaseModel):
         area = area_code or province
         if area[:2] != province:
             return []
-        closeness = Case(None, [(cls.district == home_district, 0),
-                                (_under(cls.district, regency), 1)], 2)
-        return list(cls.select(cls, Region).join(Region)
-                    .where(cls.kind.in_(cls.FKTP_KINDS), cls.is_partner == True,  # noqa: E712
-                           (cls.district == area) | _under(cls.district, area))
-                    .order_by(closeness, Region.name, cls.name, cls.id).limit(limit))
+        return _FKTP_NEAR(home_district, regency, area, limit)
 
     @classmethod
     def offering(cls, service):
@@ -171,3 +166,14 @@ class BedAvailability(BaseModel):
 
     class Meta:
         indexes = ((("facility", "bed_class"), True),)
+
+
+# (SQL kept, not PREPAREd: a district holds a few FKTPs, a province thousands; a generic plan would
+# serve both alike)
+_FKTP_NEAR = Prepared(lambda home, regency, area, limit: (
+    Facility.select(Facility, Region).join(Region)
+    .where(Facility.kind.in_(Facility.FKTP_KINDS), Facility.is_partner == True,  # noqa: E712
+           (Facility.district == area) | _under(Facility.district, area))
+    .order_by(Case(None, [(Facility.district == home, 0), (_under(Facility.district, regency), 1)], 2),
+              Region.name, Facility.name, Facility.id)
+    .limit(limit)), on_server=False)
