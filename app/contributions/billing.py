@@ -21,14 +21,14 @@ Decisions the specification left open:
 """
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from peewee import fn
 
 from app.contributions import ledger
 from app.core import clock
 from app.core.audit import audit
-from app.core.db import Prepared, write_lock
+from app.core.db import MAX_ID, Prepared, write_lock
 from app.models import Allocation, AutoDebit, Family, Payment, RateVersion, RehabInstalment, RehabPlan
 from app.rules import contributions as rules
 
@@ -386,19 +386,27 @@ def stop_auto_debit(user, participant):
 
 def family_payment(family, payment_id):
     """One of the family's applied payments, or None (another family's ids do not exist)."""
-    return Payment.get_or_none((Payment.id == payment_id) & (Payment.family == family)
-                               & (Payment.status == "applied"))
+    return _FAMILY_PAYMENT.first(payment_id, family)
+
+
+_FAMILY_PAYMENT = Prepared(lambda payment_id, family: Payment.select().where(
+    (Payment.id == payment_id) & (Payment.family == family) & (Payment.status == "applied")))
 
 
 def payment_history(family, after=None, limit=HISTORY_PAGE):
     """([applied payments], more?) newest first by time paid then id, continuing after the
     payment `after` (keyset pagination, bounded by `limit`)."""
-    query = Payment.select().where((Payment.family == family) & (Payment.status == "applied"))
-    if after is not None:
-        query = query.where((Payment.paid_at < after.paid_at)
-                            | ((Payment.paid_at == after.paid_at) & (Payment.id < after.id)))
-    rows = list(query.order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit + 1))
+    paid_at, payment_id = (after.paid_at, after.id) if after is not None else (_NEVER, MAX_ID)
+    rows = _HISTORY(family, paid_at, payment_id, limit + 1)
     return rows[:limit], len(rows) > limit
+
+
+#: a time after every payment: the first page continues "after" it
+_NEVER = datetime(9999, 12, 31)
+_HISTORY = Prepared(lambda family, paid_at, payment_id, limit: Payment.select().where(
+    (Payment.family == family) & (Payment.status == "applied")
+    & ((Payment.paid_at < paid_at) | ((Payment.paid_at == paid_at) & (Payment.id < payment_id))))
+    .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(limit))
 
 
 def receipt(payment):
