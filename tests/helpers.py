@@ -4,6 +4,7 @@ from here, never from another test module.
 """
 import gzip
 import threading
+import traceback
 import uuid
 from datetime import date, timedelta
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -88,15 +89,15 @@ def run_together(calls, timeout=60):
         try:
             start.wait()
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(error))
+        except Exception:  # noqa: BLE001 - collected and asserted below, with where it was raised
+            errors.append(traceback.format_exc())
 
     threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
-    assert errors == []
+    assert errors == [], "\n".join(errors)
     return results
 
 

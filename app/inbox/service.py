@@ -84,7 +84,9 @@ def deliver_announcements(day=None, announcement_id=None, participant_id=None, n
     if announcement_id is not None:
         current = current.where(Announcement.id == announcement_id)
     made = 0
-    for announcement in current:
+    # read to the end first: on SQLite a write while the read is still open (its snapshot) fails at
+    # once with "database is locked" when another worker wrote in between
+    for announcement in list(current):
         event_key = Value(f"{ANNOUNCEMENT}:{announcement.id}:").concat(Participant.id.cast("text"))
         people = (Participant.select(Participant.id, Value(ANNOUNCEMENT), event_key,
                                      Value(announcement.shown_until), Value(now))
