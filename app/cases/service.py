@@ -13,7 +13,7 @@ from peewee import IntegrityError
 
 from app.core import clock, uploads
 from app.core.audit import audit
-from app.core.db import db, write_lock
+from app.core.db import Prepared, db, write_lock
 from app.core.labels import CASE_ANSWER_TEMPLATES
 from app.models import Case, CaseEvent, CasePause, Facility, User, Visit
 from app.rules import sla
@@ -69,11 +69,13 @@ def naive(moment):
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _pauses_of(case, since=None):
-    since = since or case.clock_start
-    return [(aware(p.started_at), aware(p.ended_at)) for p in
-            CasePause.select().where((CasePause.case == case.id) & (CasePause.started_at >= since))
-            .order_by(CasePause.started_at)]
+def _pauses_of(case):
+    return [(aware(started), aware(ended)) for started, ended in _PAUSES(case.id, case.clock_start)]
+
+
+_PAUSES = Prepared(lambda case, since: CasePause.select(CasePause.started_at, CasePause.ended_at)
+                   .where((CasePause.case == case) & (CasePause.started_at >= since))
+                   .order_by(CasePause.started_at).tuples())
 
 
 def _resolution_due(case, now):

@@ -1,12 +1,12 @@
 """Peewee base model and the shared field helpers of every area's tables."""
 import json
 
-from peewee import OP, Expression, Model, Node
+from peewee import OP, Expression, Field, Model, Node
 
 from app.core import security
 from app.core.db import Prepared, db, is_sqlite
 
-#: per model, its row by primary key as a prepared query (BaseModel.get)
+#: per (model, column name), its row by primary key or a unique column as a prepared query (BaseModel.get)
 _BY_KEY = {}
 
 
@@ -24,14 +24,17 @@ class BaseModel(Model):
 
     @classmethod
     def get(cls, *query, **filters):
-        """Peewee's get, with one shortcut: a row by its primary key (`get_by_id`, and every foreign
-        key followed, such as `participant.family`) runs a prepared query (app.core.db.Prepared)."""
+        """Peewee's get, with one shortcut: a row by its primary key or a unique column (`get_by_id`,
+        every foreign key followed such as `participant.family`, a facility by its code, an account
+        by its username) runs a prepared query (app.core.db.Prepared)."""
         if len(query) == 1 and not filters and _is_key_lookup(cls, query[0]):
-            if cls not in _BY_KEY:
-                _BY_KEY[cls] = Prepared(lambda key: cls.select().where(cls._meta.primary_key == key))
-            row = _BY_KEY[cls].first(query[0].rhs)
+            field = query[0].lhs
+            key = (cls, field.name)  # (a peewee Field's == makes SQL, not a comparison)
+            if key not in _BY_KEY:
+                _BY_KEY[key] = Prepared(lambda value: cls.select().where(field == value))
+            row = _BY_KEY[key].first(query[0].rhs)
             if row is None:
-                raise cls.DoesNotExist(f"{cls.__name__} {query[0].rhs!r} does not exist")
+                raise cls.DoesNotExist(f"{cls.__name__} {field.name}={query[0].rhs!r} does not exist")
             return row
         return super().get(*query, **filters)
 
@@ -44,8 +47,11 @@ class BaseModel(Model):
 
 
 def _is_key_lookup(model, expression):
-    return (isinstance(expression, Expression) and expression.op == OP.EQ
-            and expression.lhs is model._meta.primary_key and not isinstance(expression.rhs, Node))
+    """`column == value` (not NULL, not SQL) on `model`'s primary key or one of its unique columns."""
+    if not (isinstance(expression, Expression) and expression.op == OP.EQ and not isinstance(expression.rhs, Node)):
+        return False
+    field = expression.lhs
+    return isinstance(field, Field) and field.model is model and (field.primary_key or field.unique)
 
 
 class EncryptedData:

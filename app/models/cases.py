@@ -19,6 +19,7 @@ from peewee import (
 )
 
 from app.core import clock, security
+from app.core.db import Prepared
 from app.models.accounts import User
 from app.models.base import BaseModel, EncryptedData
 from app.models.facilities import Facility
@@ -145,7 +146,11 @@ class CaseEvent(BaseModel):
 
     @classmethod
     def timeline(cls, case_id):
-        return cls.select().where(cls.case == case_id).order_by(cls.at, cls.id)
+        """The case's events, oldest first."""
+        return _TIMELINE(case_id)
+
+
+_TIMELINE = Prepared(lambda case: CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.at, CaseEvent.id))
 
 
 class CasePause(BaseModel):

@@ -8,6 +8,7 @@ from peewee import fn
 
 from app.core.db import Prepared
 from app.models import Family, Participant, Reminder
+from app.models.base import _BY_KEY
 
 
 def _family_since(family, born_after):
@@ -75,9 +76,15 @@ def test_a_row_by_primary_key_and_a_foreign_key_followed_read_the_same_row(app, 
             Participant.get_by_id(2**31 - 1)
         fresh = Participant.get_by_id(person.id)
         assert fresh.family.__data__ == Family.select().where(Family.id == person.family_id).get().__data__
-        # anything else is Peewee's own get
-        assert Participant.get(Participant.card_number == person.card_number).id == person.id
+        # a unique column too; anything else is Peewee's own get
+        assert Participant.get(Participant.card_number == person.card_number).__data__ == person.__data__
+        assert Participant.get_or_none(Participant.card_number == "0" * 13) is None
+        with pytest.raises(Participant.DoesNotExist):
+            Participant.get(Participant.card_number == "0" * 13)
+        assert (Participant, "card_number") in _BY_KEY
+        assert Participant.get(Participant.name == person.name).family_id is not None
         assert Participant.get(Participant.id == person.id, Participant.family == person.family_id).id == person.id
+        assert (Participant, "name") not in _BY_KEY and (Participant, "family") not in _BY_KEY
 
 
 def test_dates_reach_the_database_as_the_field_converts_them(app, people):
