@@ -9,7 +9,6 @@ from werkzeug.routing import IntegerConverter
 from app.core import assets, auth, db, formatting, headers, logs, navigation, security
 from app.core.config import SECRET_NAMES, config_from_env, dev_secrets
 from app.core.errors import register_error_handlers
-from app.core.forms import install_html_params
 from app.core.extensions import (
     babel,
     compress,
@@ -20,6 +19,7 @@ from app.core.extensions import (
     select_babel_locale,
     skip_the_app_wide_limit_check,
 )
+from app.core.forms import install_html_params
 
 
 def create_app(config=None):

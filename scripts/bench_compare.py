@@ -26,7 +26,8 @@ PAGES = (
     ("history", "/riwayat", True), ("access trail", "/akun/riwayat-akses", True),
     ("case form", "/kasus/baru", True), ("visit feedback", "/kasus/umpan-balik/3", True),
     ("case", "/kasus/13", True), ("change of FKTP", "/perubahan-data/faskes", True),
-    ("older payments", "/iuran/riwayat?sebelum=48", True), ("queue, other facility", "/antrean?faskes=DEMO-PKM-3603", True),
+    ("older payments", "/iuran/riwayat?sebelum=48", True),
+    ("queue, other facility", "/antrean?faskes=DEMO-PKM-3603", True),
     ("nearest facilities", "/faskes?jenis=puskesmas&mitra=1&provinsi=11&lat=-6.4702&lon=106.8467", True),
     ("home", "/", False), ("tariff", "/tarif-iuran", False), ("sign-in page", "/masuk", False),
 )

@@ -111,7 +111,7 @@ class Prepared:
             sql, params = query.sql()
             plan = [(value.index, value.convert) if isinstance(value, _Argument) else (None, value)
                     for value in params]
-            if self.on_server and not is_sqlite():  # $1, $2… for PREPARE; EXECUTE takes the values in that order
+            if self.on_server and not is_sqlite():  # $1, $2… for PREPARE; EXECUTE takes the values in order
                 numbers = itertools.count(1)
                 sql = re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
                 execute = f"EXECUTE {self.name}" + (f"({', '.join(['%s'] * len(plan))})" if plan else "")

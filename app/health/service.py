@@ -63,7 +63,7 @@ def member_for(me, member_id):
 def history(user, member, today, before=None, everything=False):
     """(visits of one page, cursor of the next page or None). Audited when it is not the reader's own."""
     since = date(1900, 1, 1) if everything else today - timedelta(days=HISTORY_DAYS)
-    rows = Visit.history([member.id], since, before)
+    rows = Visit.history(member.id, since, before)
     if user.participant_id != member.id:
         audit(user, "health_history_viewed", f"participant:{member.id}", member.id)
     page = rows[:20]
@@ -133,7 +133,7 @@ def patient(user, card):
 
 def staff_history(user, member, today):
     """The patient's last 12 months for facility staff: audited (the participant sees it)."""
-    rows = Visit.history([member.id], today - timedelta(days=HISTORY_DAYS), None, limit=10)
+    rows = Visit.history(member.id, today - timedelta(days=HISTORY_DAYS), limit=10)
     audit(user, "health_history_viewed", f"participant:{member.id}", member.id, facility=user.facility.code)
     return rows[:10]
 

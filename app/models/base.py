@@ -48,7 +48,8 @@ class BaseModel(Model):
 
 def _is_key_lookup(model, expression):
     """`column == value` (not NULL, not SQL) on `model`'s primary key or one of its unique columns."""
-    if not (isinstance(expression, Expression) and expression.op == OP.EQ and not isinstance(expression.rhs, Node)):
+    if not (isinstance(expression, Expression) and expression.op == OP.EQ
+            and not isinstance(expression.rhs, Node)):
         return False
     field = expression.lhs
     return isinstance(field, Field) and field.model is model and (field.primary_key or field.unique)

@@ -150,7 +150,8 @@ class CaseEvent(BaseModel):
         return _TIMELINE(case_id)
 
 
-_TIMELINE = Prepared(lambda case: CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.at, CaseEvent.id))
+_TIMELINE = Prepared(lambda case: CaseEvent.select().where(CaseEvent.case == case)
+                     .order_by(CaseEvent.at, CaseEvent.id))
 
 
 class CasePause(BaseModel):

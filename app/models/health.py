@@ -1,5 +1,7 @@
 """Riwayat pelayanan: visits (kunjungan) and PRB enrolments. Diagnoses, procedures and medicines
 are health data: kept only encrypted (one JSON document per visit), never logged."""
+from datetime import date
+
 from peewee import (
     BooleanField,
     CharField,
@@ -11,6 +13,7 @@ from peewee import (
 )
 
 from app.core import clock
+from app.core.db import MAX_ID, Prepared
 from app.models.accounts import User
 from app.models.base import BaseModel, EncryptedData
 from app.models.facilities import Facility
@@ -44,17 +47,11 @@ class Visit(EncryptedData, BaseModel):
         indexes = ((("participant", "visit_date", "id"), False),)
 
     @classmethod
-    def history(cls, participant_ids, since, before=None, limit=HISTORY_PAGE):
-        """Visits of these participants from `since`, newest first; `before` = (date, id) of the
-        last row of the previous page (keyset pagination). One more than `limit` tells a next page."""
-        query = (cls.select(cls.id, cls.participant, cls.facility, cls.service_type, cls.visit_date,
-                            Facility.name, Participant.name)
-                 .join(Facility).switch(cls).join(Participant)
-                 .where(cls.participant.in_(list(participant_ids)), cls.visit_date >= since))
-        if before is not None:
-            day, visit_id = before
-            query = query.where((cls.visit_date < day) | ((cls.visit_date == day) & (cls.id < visit_id)))
-        return list(query.order_by(cls.visit_date.desc(), cls.id.desc()).limit(limit + 1))
+    def history(cls, participant_id, since, before=None, limit=HISTORY_PAGE):
+        """A participant's visits from `since`, newest first; `before` = (date, id) of the last row
+        of the previous page (keyset pagination). One more than `limit` tells a next page."""
+        day, visit_id = before or (date.max, MAX_ID)
+        return _HISTORY(participant_id, since, day, visit_id, limit + 1)
 
 
 class PrbEnrolment(BaseModel):
@@ -80,3 +77,12 @@ class PrbEnrolment(BaseModel):
 
     def next_pickup(self, today):
         return rules.next_pickup(self.pickup_day, today)
+
+
+_HISTORY = Prepared(lambda participant, since, day, visit_id, limit: (
+    Visit.select(Visit.id, Visit.participant, Visit.facility, Visit.service_type, Visit.visit_date,
+                 Facility.name, Participant.name)
+    .join(Facility).switch(Visit).join(Participant)
+    .where(Visit.participant == participant, Visit.visit_date >= since,
+           (Visit.visit_date < day) | ((Visit.visit_date == day) & (Visit.id < visit_id)))
+    .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(limit)))

@@ -54,7 +54,8 @@ class Region(BaseModel):
         return [found[c] for c in codes if c in found]
 
 
-_BY_CODE_AND_LEVEL = Prepared(lambda code, level: Region.select().where((Region.code == code) & (Region.level == level)))
+_BY_CODE_AND_LEVEL = Prepared(lambda code, level: Region.select()
+                              .where((Region.code == code) & (Region.level == level)))
 
 OPTIONS_SECONDS = 600
 RegionOption = namedtuple("RegionOption", "code name")

@@ -127,7 +127,7 @@ def test_a_query_kept_off_the_server_is_built_once_and_never_prepared(app, peopl
                          on_server=False)
     with app.app_context():
         real = db.obj.execute_sql
-        db.obj.execute_sql = lambda sql, *args, **kw: sent.append(sql.split(" ", 1)[0]) or real(sql, *args, **kw)
+        db.obj.execute_sql = lambda sql, *a, **kw: sent.append(sql.split(" ", 1)[0]) or real(sql, *a, **kw)
         try:
             runs = [(_rows(statement(p.family_id, p.birth_date - timedelta(days=1))),
                      _rows(_family_since(p.family_id, p.birth_date - timedelta(days=1)))) for p in people[:4]]

@@ -146,3 +146,35 @@ def test_from_the_board_a_served_number_leads_to_its_visit_form_once(app):
     assert staff.get(f"{VISIT_URL}?antrean={elsewhere.id}").status_code == 404
     with app.app_context():
         assert Visit.select().where(Visit.booking == booking.id).count() == 1
+
+
+def test_the_history_pages_through_every_visit_newest_first_once(app):
+    """20 a page, newest first (the same day: the later record first), each visit once across the
+    pages; older than 12 months only with "semua"."""
+    today = clock.today()
+    with app.app_context():
+        siti = Participant.by_card(SITI)
+        facility = Visit.select().where(Visit.participant == siti).first().facility_id
+        days = [today - timedelta(days=n // 2) for n in range(44)] + [today - timedelta(days=500)]
+        made = [Visit.create(participant=siti, facility=facility, service_type="RJTP", visit_date=day).id
+                for day in days]
+        expected = [v.id for v in Visit.select().where(Visit.participant == siti, Visit.visit_date >= today
+                                                       - timedelta(days=365))
+                    .order_by(Visit.visit_date.desc(), Visit.id.desc())]
+    budi = signed_in_client(app, "peserta")
+
+    def pages(url):
+        seen, count = [], 0
+        while url:
+            html = page(budi.get(url))
+            seen += [int(a["href"].rsplit("/", 1)[1]) for a in html.find("ol", id="kunjungan").find_all("a")]
+            count += 1
+            following = html.find("a", rel="next")
+            url = following["href"] if following else None
+        return seen, count
+
+    seen, count = pages(f"/riwayat?peserta={siti.id}")
+    assert seen == expected and count == -(-len(expected) // 20)
+    assert made[-1] not in seen and set(made[:-1]) <= set(seen)
+    everything, _ = pages(f"/riwayat?peserta={siti.id}&semua=1")
+    assert everything[:len(expected)] == expected and made[-1] in everything
