@@ -87,11 +87,12 @@ def main():
     found = dict(results.get() for _ in processes)
     for process in processes:
         process.join()
+    width = max(len(label) for label, *_ in PAGES)
     print(f"\nA = {first}, B = {second}: page CPU time as a multiple of a bare hello-world, medians of "
-          f"{blocks} alternating blocks\n{'page':<12} {'A':>7} {'B':>7} {'B ÷ A':>7}")
+          f"{blocks} alternating blocks\n{'page':<{width}} {'A':>7} {'B':>7} {'B ÷ A':>7}")
     for label, *_ in PAGES:
         a, b = found["A"][label], found["B"][label]
-        print(f"{label:<12} {a:6.1f}× {b:6.1f}× {b / a:7.2f}")
+        print(f"{label:<{width}} {a:6.1f}× {b:6.1f}× {b / a:7.2f}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ PAGES = (
     ("bill", "/iuran", True),
     ("facility search", "/faskes?nama=puskesmas", False),
     ("queue", "/antrean", True),
+    ("sign-in page", "/masuk", False),  # a first visit: a new session and its form's token each time
+    ("nearest facilities", "/faskes?lat=-6.4702&lon=106.8467", True),  # signed in: never kept
 )
 BROWSER = {"Accept-Encoding": "gzip, deflate, br", "Accept": "text/html"}
 #: environment a benchmarked server must not inherit from the caller
