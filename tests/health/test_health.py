@@ -4,6 +4,7 @@ the history and visit pages of the family."""
 from datetime import timedelta
 
 from app.core import clock
+from app.health.service import HISTORY_DAYS
 from app.models import AuditLog, Participant, Poli, PrbEnrolment, Referral, Visit
 from tests.helpers import csrf_post, field_error, page, signed_in_client
 
@@ -154,12 +155,12 @@ def test_the_history_pages_through_every_visit_newest_first_once(app):
     today = clock.today()
     with app.app_context():
         siti = Participant.by_card(SITI)
-        facility = Visit.select().where(Visit.participant == siti).first().facility_id
-        days = [today - timedelta(days=n // 2) for n in range(44)] + [today - timedelta(days=500)]
+        facility = siti.family.fktp_id
+        since = today - timedelta(days=HISTORY_DAYS)
+        days = [today - timedelta(days=n // 2) for n in range(44)] + [since - timedelta(days=100)]
         made = [Visit.create(participant=siti, facility=facility, service_type="RJTP", visit_date=day).id
                 for day in days]
-        expected = [v.id for v in Visit.select().where(Visit.participant == siti, Visit.visit_date >= today
-                                                       - timedelta(days=365))
+        expected = [v.id for v in Visit.select().where(Visit.participant == siti, Visit.visit_date >= since)
                     .order_by(Visit.visit_date.desc(), Visit.id.desc())]
     budi = signed_in_client(app, "peserta")
 
