@@ -15,7 +15,7 @@ from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.db import Prepared, db, write_lock
 from app.core.labels import CASE_ANSWER_TEMPLATES
-from app.models import Case, CaseEvent, CasePause, Facility, User, Visit
+from app.models import Case, CaseEvent, CasePause, Facility, Participant, User, Visit
 from app.rules import sla
 
 #: a claim of more than this is surely a typing error (Rp100 juta); Rp0 or less is no claim
@@ -130,10 +130,14 @@ def facility_choices(family):
     regency = family.district_code[:5] if family.district_code else None
     found = [family.fktp] if family.fktp_id else []
     if regency:
-        found += list(Facility.select(Facility.id, Facility.name)
-                      .where((Facility.regency_code == regency) & (Facility.id != (family.fktp_id or 0)))
-                      .order_by(Facility.name).limit(FACILITY_CHOICES))
+        found += _REGENCY_FACILITIES(regency, family.fktp_id or 0)
     return found
+
+
+_REGENCY_FACILITIES = Prepared(lambda regency, except_id: (
+    Facility.select(Facility.id, Facility.name)
+    .where((Facility.regency_code == regency) & (Facility.id != except_id))
+    .order_by(Facility.name).limit(FACILITY_CHOICES)))
 
 
 def _region_of(facility, family):
@@ -157,13 +161,15 @@ VISIT_CHOICES = 30
 
 def visit_choices(family_id):
     """The family's visits a case may be about (newest first), with the facility's name."""
-    from app.models import Participant
+    return _VISIT_CHOICES(family_id)
 
-    return list(Visit.select(Visit.id, Visit.visit_date, Visit.participant, Visit.facility, Facility.name,
-                             Participant.name)
-                .join(Facility).switch(Visit).join(Participant)
-                .where(Participant.family == family_id)
-                .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(VISIT_CHOICES))
+
+_VISIT_CHOICES = Prepared(lambda family: (
+    Visit.select(Visit.id, Visit.visit_date, Visit.participant, Visit.facility, Facility.name,
+                 Participant.name)
+    .join(Facility).switch(Visit).join(Participant)
+    .where(Participant.family == family)
+    .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(VISIT_CHOICES)))
 
 
 def _check_visit(visit_id, member):
