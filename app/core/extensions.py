@@ -104,11 +104,13 @@ def csrf_token():
     """Flask-WTF's CSRF token for this session, signed once per session and worker rather than on
     every page (every signed-in page has the sign-out form). Valid exactly like generate_csrf()'s:
     tokens do not expire (WTF_CSRF_TIME_LIMIT is None), so the one made first serves the session."""
-    raw = session.get("csrf_token")
     config = current_app.config
-    if raw is None or config["WTF_CSRF_TIME_LIMIT"] or "csrf_token" in g:
-        return generate_csrf()  # the first token of a session; or expiring tokens; or already made
-    g.csrf_token = _signed(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    if config["WTF_CSRF_TIME_LIMIT"] or "csrf_token" in g:
+        return generate_csrf()  # expiring tokens; or already made for this request
+    if "csrf_token" not in session:
+        generate_csrf()  # the session's first page: Flask-WTF makes its secret (and signs it now) …
+    # … and every page, the first too, shows the one token signed for it, not one a second apart
+    g.csrf_token = _signed(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, session["csrf_token"])
     return g.csrf_token
 
 

@@ -1,7 +1,9 @@
 """Sign-in, lockout, rate limit, sessions, sign-out and password change, as a user meets them."""
+import itertools
 from datetime import timedelta
 
 import pytest
+from itsdangerous import TimestampSigner
 
 from app.core import clock
 from app.models import AuditLog, User
@@ -296,9 +298,12 @@ def test_a_right_current_password_resets_the_count(app, client):
         assert User.for_identifier("0001000000002").reauth_failures == 0
 
 
-def test_a_session_keeps_one_csrf_token_which_no_other_session_can_use(app):
+def test_a_session_keeps_one_csrf_token_which_no_other_session_can_use(app, monkeypatch):
     """The token is signed once per session (app.core.extensions.csrf_token): the same on every page
-    of the session, accepted there, refused in another session."""
+    of the session, the first one too however many seconds apart, accepted there, refused in another
+    session."""
+    ticks = itertools.count(1_800_000_000)  # every signature a second later than the one before
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: next(ticks))
     budi, dewi = signed_in_client(app, "peserta"), signed_in_client(app, "peserta_lunas")
     mine = {page(budi.get(path)).find("input", {"name": "csrf_token"})["value"]
             for path in ("/beranda", "/kepesertaan", "/iuran")}
