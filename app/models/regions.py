@@ -9,7 +9,6 @@ from peewee import (
     SmallIntegerField,
 )
 
-from app.core.db import Prepared
 from app.models.base import BaseModel
 
 
@@ -44,7 +43,8 @@ class Region(BaseModel):
         """The region with this code at this level, or None (never raises on bad input)."""
         if not code or len(code) > 13:
             return None
-        return _BY_CODE_AND_LEVEL.first(code, level)
+        region = cls.get_or_none(cls.code == code)  # by its key: a prepared query (BaseModel.get)
+        return region if region is not None and region.level == level else None
 
     def lineage(self):
         """[province, regency, …, self], walking up by code prefixes (one query)."""
@@ -53,9 +53,6 @@ class Region(BaseModel):
         found = {r.code: r for r in Region.select().where(Region.code.in_(codes))}
         return [found[c] for c in codes if c in found]
 
-
-_BY_CODE_AND_LEVEL = Prepared(lambda code, level: Region.select()
-                              .where((Region.code == code) & (Region.level == level)))
 
 OPTIONS_SECONDS = 600
 RegionOption = namedtuple("RegionOption", "code name")
