@@ -105,3 +105,32 @@ def test_a_trail_holds_one_persons_entries_newest_first(app):
         names = {e.id: e.actor_name for e in AuditLog.trail(budi, limit=2)}
         assert names == {own_view.id: budi.display_name, seen.id: officer.display_name}
         assert budi.display_name == "Budi Santoso" and officer.display_name == officer.username
+
+
+def test_every_page_of_a_long_trail_is_the_newest_of_all_three_kinds(app):
+    """Each kind of entry is read newest first by its own index: when one kind far outnumbers the
+    others (a facilitator's many assisted views), every page is still the newest entries of all."""
+    import random
+
+    with app.app_context():
+        officer, admin = User.get(User.role == "petugas_bpjs"), User.get(User.role == "admin")
+        budi = User.get(User.participant == Participant.by_card("0001000000001"))
+        kinds = [(budi, "sign_in", f"user:{budi.id}", None),  # by the person
+                 (admin, "account_unlocked", f"user:{budi.id}", None),  # about their account
+                 (officer, "family_viewed", "family:1", budi.participant_id),  # with their data
+                 (officer, "sign_in", f"user:{officer.id}", None)]  # none of theirs
+        draw = random.Random(10)
+        for _ in range(120):
+            actor, action, subject, on_behalf_of = draw.choices(kinds, weights=(1, 1, 6, 2))[0]
+            AuditLog.record(actor, action, subject, on_behalf_of)
+        expected = [e.id for e in AuditLog.select().where(
+            (AuditLog.actor == budi) | (AuditLog.subject == f"user:{budi.id}")
+            | (AuditLog.on_behalf_of == budi.participant_id)).order_by(AuditLog.id.desc())]
+        read, before = [], None
+        while True:
+            entries = AuditLog.trail(budi, limit=7, before=before)
+            read += [e.id for e in entries]
+            if len(entries) < 7:
+                break
+            before = entries[-1].id
+        assert read == expected and len(expected) > 90
