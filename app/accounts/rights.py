@@ -15,6 +15,12 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _newest(model, where, *columns, limit=60):
+    """The columns of the newest `limit` rows (a copy of a long history holds its latest part), as
+    tuples: a whole row object each would cost more than the copy's page itself."""
+    return model.select(*columns).where(where).order_by(model.id.desc()).limit(limit).tuples()
+
+
 def everything(user, trail_limit=200):
     """What JKN Lite holds about the account's family, as plain data (dates as ISO text).
 
@@ -35,14 +41,16 @@ def everything(user, trail_limit=200):
         "anggota": [{"nama": m.name, "nomor_kartu": m.card_number, "nik": m.masked_nik, "jenis_kelamin": m.sex,
                      "tanggal_lahir": _iso(m.birth_date), "hubungan": m.relationship, "telepon": m.phone,
                      "status_nonaktif": m.inactive_reason} for m in members],
-        "pembayaran": [{"tanggal": _iso(p.paid_at), "jumlah": p.amount,
-                        "saluran": p.channel} for p in family.payments.order_by(Payment.id.desc()).limit(60)],
-        "antrean": [{"kode": b.code, "tanggal": _iso(b.visit_date), "nomor": b.number, "status": b.status}
-                    for b in Booking.select().where(Booking.participant.in_(ids))
-                    .order_by(Booking.id.desc()).limit(60)],
-        "permintaan_perubahan": [{"jenis": r.kind, "status": r.status, "dibuat": _iso(r.created_at)}
-                                 for r in ChangeRequest.select().where(ChangeRequest.participant.in_(ids))
-                                 .order_by(ChangeRequest.id.desc()).limit(60)],
+        "pembayaran": [{"tanggal": _iso(paid_at), "jumlah": amount, "saluran": channel}
+                       for paid_at, amount, channel in _newest(Payment, Payment.family == family,
+                                                               Payment.paid_at, Payment.amount, Payment.channel)],
+        "antrean": [{"kode": code, "tanggal": _iso(day), "nomor": number, "status": status}
+                    for code, day, number, status in _newest(Booking, Booking.participant.in_(ids), Booking.code,
+                                                             Booking.visit_date, Booking.number, Booking.status)],
+        "permintaan_perubahan": [{"jenis": kind, "status": status, "dibuat": _iso(created_at)}
+                                 for kind, status, created_at in _newest(
+                                     ChangeRequest, ChangeRequest.participant.in_(ids), ChangeRequest.kind,
+                                     ChangeRequest.status, ChangeRequest.created_at)],
         "izin_pendampingan": [{"pendamping": c.facilitator.display_name, "izin": c.scope, "mulai": _iso(c.started_at),
                                "sampai": _iso(c.expires_at), "diakhiri": _iso(c.ended_at)}
                               for c in Consent.given_by(me)],

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from app.core import security
-from app.models import AuditLog, DataRequest, Participant, User
-from tests.helpers import csrf_post, field_error, page, post
+from app.models import AuditLog, Booking, ChangeRequest, DataRequest, Participant, Payment, User
+from tests.helpers import csrf_post, field_error, make_booking, page, poli, post, today
 
 PASSWORD = "demo1234"
 
@@ -54,6 +54,27 @@ def test_the_copy_holds_the_family_and_the_trail(budi):
     assert {m["nama"] for m in data["anggota"]} >= {"Budi Santoso", "Siti Aminah"}
     assert all("*" in m["nik"] for m in data["anggota"])
     assert any(e["kegiatan"] == "assisted_page_viewed" and e["oleh"] == "fasilitator" for e in data["riwayat_akses"])
+
+
+def test_the_copy_holds_the_familys_newest_payments_bookings_and_requests(app, budi):
+    with app.app_context():
+        me = Participant.by_card("0001000000001")
+        make_booking(me, poli(app, "DEMO-PKM-3273", "umum"), today(1), 4)
+        ChangeRequest.create(participant=me, requested_by=User.get(User.participant == me), kind="name")
+    data = json.loads(budi.get("/akun/data-saya/unduh").get_data(as_text=True))
+    with app.app_context():
+        family = me.family
+        ids = [m.id for m in family.members]
+        payments = family.payments.order_by(Payment.id.desc())
+        bookings = Booking.select().where(Booking.participant.in_(ids)).order_by(Booking.id.desc())
+        requests = ChangeRequest.select().where(ChangeRequest.participant.in_(ids)).order_by(ChangeRequest.id.desc())
+        assert data["pembayaran"] == [{"tanggal": p.paid_at.isoformat(), "jumlah": p.amount, "saluran": p.channel}
+                                      for p in payments.limit(60)]
+        assert data["antrean"] == [{"kode": b.code, "tanggal": b.visit_date.isoformat(), "nomor": b.number,
+                                    "status": b.status} for b in bookings.limit(60)]
+        assert data["permintaan_perubahan"] == [{"jenis": r.kind, "status": r.status,
+                                                 "dibuat": r.created_at.isoformat()} for r in requests.limit(60)]
+        assert payments.count() and bookings.count() and requests.count()
 
 
 def test_another_family_never_appears_in_the_copy(dewi):
