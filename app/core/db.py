@@ -90,14 +90,17 @@ class Prepared:
     known only in a request and which it then runs several times (the nearest-facility search, one
     bounding box after another).
 
+    `arity` is for a `build` of `*args`: that many arguments, always (one page of ids for an `IN`,
+    a short page padded with an id that matches nothing, such as 0).
+
         by_family = Prepared(lambda family_id: Participant.select().where(Participant.family == family_id))
         members = list(by_family(7))
     """
 
-    def __init__(self, build, on_server=True):
+    def __init__(self, build, on_server=True, arity=None):
         self.build = build
         self.on_server = on_server
-        self.arity = build.__code__.co_argcount
+        self.arity = build.__code__.co_argcount if arity is None else arity
         self.compiled = {}
         self.name = f"jkn_prepared_{next(_NAMES)}"
         #: per kind of database, what peewee's cursor wrapper worked out from the first result's

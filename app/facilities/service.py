@@ -230,13 +230,17 @@ def _within(filters):
         on_server=False)  # (plain tuples: no model rows for hundreds of ids)
 
 
-def near(lat, lon, filters, page=1, per_page=PER_PAGE):
+#: one page of facilities by id (a shorter page is padded with 0, which is no id)
+_PAGE_BY_IDS = Prepared(lambda *ids: Facility.select().where(Facility.id.in_(ids)), arity=PER_PAGE)
+
+
+def near(lat, lon, filters, page=1):
     """Facilities matching `filters`, nearest to (lat, lon) first, one page, with distances (km).
 
     Only facilities within the largest radius are listed; `cut_off` says when the list stops there.
     """
-    offset = (page - 1) * per_page
-    need = offset + per_page + 1
+    offset = (page - 1) * PER_PAGE
+    need = offset + PER_PAGE + 1
     if offset >= NEAREST_MAX:
         return Page([], page, False, RADII_KM[-1], True)
     within = _within(filters)
@@ -252,9 +256,9 @@ def near(lat, lon, filters, page=1, per_page=PER_PAGE):
         wanted = radius * math.sqrt(need / len(found)) if found else radius * 4
         step = next((i for i in range(step + 1, len(RADII_KM)) if RADII_KM[i] >= wanted), len(RADII_KM) - 1)
     found.sort()
-    chosen = found[offset:offset + per_page]
-    by_id = {f.id: f for f in Facility.select().where(Facility.id.in_([pk for _, pk in chosen]))}
-    has_next = len(found) > offset + per_page and offset + per_page < NEAREST_MAX
+    chosen = found[offset:offset + PER_PAGE]
+    by_id = {f.id: f for f in _PAGE_BY_IDS(*[pk for _, pk in chosen], *[0] * (PER_PAGE - len(chosen)))}
+    has_next = len(found) > offset + PER_PAGE and offset + PER_PAGE < NEAREST_MAX
     return Page([(by_id[pk], km) for km, pk in chosen], page, has_next, radius, len(found) < need)
 
 

@@ -136,3 +136,17 @@ def test_a_query_kept_off_the_server_is_built_once_and_never_prepared(app, peopl
     assert all(mine == expected and mine for mine, expected in runs)
     assert len(built) == 1
     assert set(sent) == {"SELECT"}
+
+
+BY_IDS = Prepared(lambda *ids: Participant.select().where(Participant.id.in_(ids)).order_by(Participant.id), arity=3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.integers(0, 10_000), max_size=3))
+def test_a_fixed_number_of_ids_padded_with_no_id_reads_those_rows(app, people, picks):
+    ids = [people[pick % len(people)].id for pick in picks]
+    with app.app_context():
+        padded = [*ids, *[0] * (3 - len(ids))]
+        assert _rows(BY_IDS(*padded)) == _rows(Participant.select().where(Participant.id.in_(ids or [0]))
+                                               .order_by(Participant.id))
+        assert len(BY_IDS._compile()[1]) == 3  # three parameters, whatever the ids
