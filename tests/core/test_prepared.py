@@ -138,7 +138,8 @@ def test_a_query_kept_off_the_server_is_built_once_and_never_prepared(app, peopl
     assert set(sent) == {"SELECT"}
 
 
-BY_IDS = Prepared(lambda *ids: Participant.select().where(Participant.id.in_(ids)).order_by(Participant.id), arity=3)
+BY_IDS = Prepared(lambda *ids: Participant.select().where(Participant.id.in_(ids)).order_by(Participant.id),
+                  arity=3)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
