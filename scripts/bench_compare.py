@@ -24,6 +24,7 @@ PAGES = (
     ("status", "/kepesertaan", True), ("bill", "/iuran", True), ("queue", "/antrean", True),
     ("dashboard", "/beranda", True), ("own card", "/kepesertaan/kartu", True), ("inbox", "/pesan", True),
     ("history", "/riwayat", True), ("access trail", "/akun/riwayat-akses", True),
+    ("copy of my data", "/akun/data-saya/cetak", True),
     ("case form", "/kasus/baru", True), ("visit feedback", "/kasus/umpan-balik/3", True),
     ("case", "/kasus/13", True), ("change of FKTP", "/perubahan-data/faskes", True),
     ("older payments", "/iuran/riwayat?sebelum=48", True),

@@ -3,6 +3,7 @@ kiosk terminals, and a resident's request to delete optional data."""
 from peewee import CharField, DateTimeField, ForeignKeyField, SmallIntegerField
 
 from app.core import clock
+from app.core.db import Prepared
 from app.models.accounts import User
 from app.models.base import BaseModel
 from app.models.facilities import Facility
@@ -47,9 +48,14 @@ class Consent(BaseModel):
 
     @classmethod
     def given_by(cls, participant, limit=20):
-        return (cls.select(cls, User).join(User, on=cls.facilitator == User.id)
-                .where((cls.participant == participant) & cls.started_at.is_null(False))
-                .order_by(cls.started_at.desc()).limit(limit))
+        """The consents the participant gave (newest first), each with its facilitator."""
+        return _GIVEN_BY(participant.id, limit)
+
+
+_GIVEN_BY = Prepared(lambda participant_id, limit: Consent.select(Consent, User)
+                     .join(User, on=Consent.facilitator == User.id)
+                     .where((Consent.participant == participant_id) & Consent.started_at.is_null(False))
+                     .order_by(Consent.started_at.desc()).limit(limit))
 
 
 class Kiosk(BaseModel):

@@ -1,11 +1,12 @@
 """The resident's PIN and data rights: a copy of everything (page and JSON), the whole trail,
 consents, and a request to delete the phone number decided by an officer."""
 import json
+from datetime import timedelta
 
 import pytest
 
-from app.core import security
-from app.models import AuditLog, Booking, ChangeRequest, DataRequest, Participant, Payment, User
+from app.core import clock, security
+from app.models import AuditLog, Booking, ChangeRequest, Consent, DataRequest, Participant, Payment, User
 from tests.helpers import csrf_post, field_error, make_booking, page, poli, post, today
 
 PASSWORD = "demo1234"
@@ -67,13 +68,16 @@ def test_the_copy_holds_the_familys_newest_payments_bookings_and_requests(app, b
         ids = [m.id for m in family.members]
         payments = family.payments.order_by(Payment.id.desc())
         bookings = Booking.select().where(Booking.participant.in_(ids)).order_by(Booking.id.desc())
-        requests = ChangeRequest.select().where(ChangeRequest.participant.in_(ids)).order_by(ChangeRequest.id.desc())
-        assert data["pembayaran"] == [{"tanggal": p.paid_at.isoformat(), "jumlah": p.amount, "saluran": p.channel}
-                                      for p in payments.limit(60)]
+        requests = (ChangeRequest.select().where(ChangeRequest.participant.in_(ids))
+                    .order_by(ChangeRequest.id.desc()))
+        assert data["pembayaran"] == [
+            {"tanggal": p.paid_at.isoformat(), "jumlah": p.amount, "saluran": p.channel}
+            for p in payments.limit(60)]
         assert data["antrean"] == [{"kode": b.code, "tanggal": b.visit_date.isoformat(), "nomor": b.number,
                                     "status": b.status} for b in bookings.limit(60)]
-        assert data["permintaan_perubahan"] == [{"jenis": r.kind, "status": r.status,
-                                                 "dibuat": r.created_at.isoformat()} for r in requests.limit(60)]
+        assert data["permintaan_perubahan"] == [
+            {"jenis": r.kind, "status": r.status, "dibuat": r.created_at.isoformat()}
+            for r in requests.limit(60)]
         assert payments.count() and bookings.count() and requests.count()
 
 
@@ -155,3 +159,25 @@ def test_every_page_of_a_long_trail_is_the_newest_of_all_three_kinds(app):
                 break
             before = entries[-1].id
         assert read == expected and len(expected) > 90
+
+
+def test_the_copy_lists_the_consents_given_newest_first_with_the_facilitator(app, budi):
+    with app.app_context():
+        me = Participant.by_card("0001000000001")
+        resident, facilitator = User.get(User.participant == me), User.get(User.role == "fasilitator")
+        now = clock.now()
+        for minutes, scope in ((90, "antrean"), (30, "iuran")):
+            Consent.create(facilitator=facilitator, participant=me, resident=resident, scope=scope,
+                           method="pin", started_at=now - timedelta(minutes=minutes),
+                           expires_at=now - timedelta(minutes=minutes - 30))
+        Consent.create(facilitator=facilitator, participant=me, resident=resident, scope="data",
+                       method="kode")
+        expected = [(c.facilitator.display_name, c.scope) for c in Consent.select().where(
+            (Consent.participant == me) & Consent.started_at.is_null(False))
+                    .order_by(Consent.started_at.desc())]
+    data = json.loads(budi.get("/akun/data-saya/unduh").get_data(as_text=True))
+    given = [(c["pendamping"], c["izin"]) for c in data["izin_pendampingan"]]
+    assert given == expected and len(given) >= 2
+    newest_first = [scope for _, scope in given]
+    assert newest_first.index("iuran") < newest_first.index("antrean")
+    assert "data" not in [scope for _, scope in given]  # a code never typed: no consent was given
