@@ -275,9 +275,11 @@ class Ledger:
         return {line.month: line.paid_on for line in lines if line.paid_on}
 
     def status(self):
-        """Status kepesertaan on the day: the officer's reason first, else the payment standing."""
-        if self.family.inactive_reason:
-            return rules.Status("nonaktif_lain", None, (), self.family.inactive_reason)
+        """Status kepesertaan on the day: the officer's reason first (from its start date on), else
+        the payment standing."""
+        reason = self.family.reason_on(self.day)
+        if reason:
+            return rules.Status("nonaktif_lain", None, (), reason)
         return self.standing()
 
 

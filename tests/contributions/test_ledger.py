@@ -13,6 +13,7 @@ from app.contributions import billing, ledger, payments
 from app.core import clock
 from app.core.db import db
 from app.models import Family, FamilyLedger, LedgerMonth, Participant, RateVersion, User
+from app.officer import service as officers
 from app.registration import service as registration
 from app.rules import contributions as rules
 from app.tariffs import service as tariffs
@@ -92,6 +93,8 @@ EVENTS = st.lists(st.one_of(
     st.tuples(st.just("rate"), st.integers(0, 2)),
     st.tuples(st.just("days"), st.integers(1, 75)),
     st.tuples(st.just("rehab"), st.integers(2, 12)),
+    st.tuples(st.just("nonaktif_lain"), st.integers(-20, 40)),  # from that many days away
+    st.tuples(st.just("cabut"), st.just(0)),  # the officer lifts it
 ), min_size=1, max_size=10)
 
 
@@ -102,7 +105,7 @@ def test_the_ledger_is_the_rules_after_every_event(app, monkeypatch, events, unp
         moment = Clock(monkeypatch, datetime(2025, 6, start_day, 3))
         cover = rules.add_months(date(2025, 6, 1), -unpaid)
         family, head, user = make_family(cover, registered_on=cover - timedelta(days=400))
-        admin = User.get(User.role == "admin")
+        admin, officer = User.get(User.role == "admin"), User.get(User.role == "petugas_bpjs")
         assert_ledger_is_the_rules(family, clock.today())
         for kind, value in events:
             today = clock.today()
@@ -125,6 +128,13 @@ def test_the_ledger_is_the_rules_after_every_event(app, monkeypatch, events, unp
                 try:
                     billing.register_rehab(user, head, value, today)
                 except billing.BillingError:
+                    pass
+            else:
+                try:
+                    officers.set_inactive(officer, family.id, "keluarga",
+                                          "pindah_luar_negeri" if kind == "nonaktif_lain" else "cabut",
+                                          today + timedelta(days=value))
+                except officers.Refused:  # unchanged
                     pass
             assert_ledger_is_the_rules(family, clock.today())
         example.rollback()
