@@ -2,6 +2,7 @@
 
 Every look-up and every view of a family is audited; services return codes (LookupRefused.code).
 """
+from app.contributions import ledger
 from app.core.audit import audit
 from app.core.db import write_lock
 from app.models import ChangeRequest, Family, MembershipChange, Participant, Payment
@@ -36,13 +37,15 @@ def look_up(officer, text):
 
 def family_facts(officer, family, today):
     """What the officer sees of one family; the read is audited on behalf of its head."""
-    members = family.head().family_members() if family.head() else []
-    audit(officer, "family_viewed", f"family:{family.id}", family.head())
+    head = family.head()
+    members = head.family_members() if head else []
+    audit(officer, "family_viewed", f"family:{family.id}", head)
     member_ids = [member.id for member in members]
+    status = ledger.family_status(family, today)  # (the stored ledger, not every payment again)
     return {
         "members": members,
-        "status": family.status_on(today),
-        "member_status": {member.id: member.status_on(today) for member in members},
+        "status": status,
+        "member_status": {member.id: member.status_on(today, status) for member in members},
         "payments": list(Payment.select().where(Payment.family == family)
                          .order_by(Payment.paid_at.desc()).limit(12)),
         "history": list(MembershipChange.select().where(MembershipChange.family == family)

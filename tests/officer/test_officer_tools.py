@@ -194,3 +194,25 @@ def test_one_decision_form_for_every_review():
     from app.registration import views as registration_views
 
     assert registration_views.DecisionForm is DecisionForm is change_views.DecisionForm
+
+
+def test_a_family_page_reads_the_same_number_of_queries_however_many_members(app):
+    """The status comes from the stored ledger once, for the family and every member (it was worked
+    out again from every payment, once for the family and once per member)."""
+    from app.contributions import ledger
+    from tests.contributions.test_ledger import counted_queries
+    from tests.helpers import new_family
+
+    officer = signed_in_client(app, "petugas_bpjs")
+    counts = []
+    for members in (1, 4):
+        with app.app_context():
+            family = new_family(members=members)
+            ledger.store(family)
+        officer.get(f"/petugas/keluarga/{family.id}")  # (the session's first view of it)
+        with app.app_context(), counted_queries() as statements:
+            html = page(officer.get(f"/petugas/keluarga/{family.id}"))
+        names = [li.get_text() for li in html.select("main li")]
+        assert sum("Peserta Uji" in name for name in names) == members
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
