@@ -174,7 +174,10 @@ class AuditLog(BaseModel):
     class Meta:
         # a person's trail reads the newest entries of each: (x, id) gives them in order on both
         # databases (SQLite's index on x alone would too; PostgreSQL's would sort all of x's entries)
-        indexes = ((("actor", "id"), False), (("subject", "id"), False), (("on_behalf_of", "id"), False))
+        # (actor, action, id): the latest of one kind of an account's actions (the sign-in before
+        # this one, an officer's latest look-ups) without reading the rest
+        indexes = ((("actor", "id"), False), (("subject", "id"), False), (("on_behalf_of", "id"), False),
+                   (("actor", "action", "id"), False))
 
     @classmethod
     def record(cls, actor, action, subject="", on_behalf_of=None, ip="", **detail):
@@ -191,11 +194,14 @@ class AuditLog(BaseModel):
     @classmethod
     def recent_subjects(cls, user, action, prefix, limit=5):
         """The ids in the latest distinct subjects "<prefix>:<id>" of `user`'s `action`, newest
-        first (e.g. the families an officer looked up last)."""
-        rows = (cls.select(cls.subject, fn.MAX(cls.id).alias("last"))
+        first (e.g. the families an officer looked up last), among the latest `limit` × 10 of those
+        entries: read newest first by the (actor, action, id) index, never the whole history (an
+        officer looks up hundreds of families a day)."""
+        rows = (cls.select(cls.subject)
                 .where((cls.actor == user) & (cls.action == action) & cls.subject.startswith(f"{prefix}:"))
-                .group_by(cls.subject).order_by(fn.MAX(cls.id).desc()).limit(limit).tuples())
-        return [int(subject.partition(":")[2]) for subject, _ in rows]
+                .order_by(cls.id.desc()).limit(limit * 10).tuples())
+        latest = dict.fromkeys(subject for subject, in rows)  # (first seen = newest; order kept)
+        return [int(subject.partition(":")[2]) for subject in latest][:limit]
 
     @classmethod
     def trail(cls, user, limit=50, before=None):

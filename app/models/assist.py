@@ -16,8 +16,8 @@ class Consent(BaseModel):
     their phone), until `expires_at` or `ended_at` (the facilitator ended it, or the resident
     revoked it). A code consent waits with `code_hash` until the code is typed."""
 
-    facilitator = ForeignKeyField(User, backref="assisted_sessions")
-    participant = ForeignKeyField(Participant, backref="consents")
+    facilitator = ForeignKeyField(User, backref="assisted_sessions", index=False)  # (facilitator, …) below
+    participant = ForeignKeyField(Participant, backref="consents", index=False)
     resident = ForeignKeyField(User, backref="consents_given")  # the resident's own account
     scope = CharField(max_length=20)
     method = CharField(max_length=10)  # pin, kode
@@ -29,6 +29,12 @@ class Consent(BaseModel):
     expires_at = DateTimeField(null=True, index=True)
     ended_at = DateTimeField(null=True)
     ended_by = CharField(max_length=12, null=True)  # fasilitator, peserta
+
+    class Meta:
+        # a facilitator's latest residents and live consents, a resident's consents given: each in
+        # order by its index, not by sorting everything that person ever did
+        indexes = ((("facilitator", "started_at"), False), (("facilitator", "expires_at"), False),
+                   (("participant", "started_at"), False))
 
     def is_live(self, moment):
         return (self.started_at is not None and self.ended_at is None and self.expires_at is not None

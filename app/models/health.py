@@ -31,7 +31,7 @@ class Visit(EncryptedData, BaseModel):
     ENCRYPTION_FIELD = "visit"
 
     participant = ForeignKeyField(Participant, backref="visits")
-    facility = ForeignKeyField(Facility)
+    facility = ForeignKeyField(Facility, index=False)  # (facility, id) below
     service_type = CharField(max_length=4)  # RJTP, RJTL, RITL, IGD
     visit_date = DateField()
     admitted_on = DateField(null=True)
@@ -44,7 +44,9 @@ class Visit(EncryptedData, BaseModel):
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("participant", "visit_date", "id"), False),)
+        # a facility's latest visits (its staff's way back to a patient) by (facility, id): newest first
+        # without sorting every visit the facility ever recorded
+        indexes = ((("participant", "visit_date", "id"), False), (("facility", "id"), False))
 
     @classmethod
     def history(cls, participant_id, since, before=None, limit=HISTORY_PAGE):

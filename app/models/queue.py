@@ -68,7 +68,7 @@ class Booking(BaseModel):
 
     STATUSES = ("aktif", "hadir", "dipanggil", "selesai", "tidak_hadir", "batal")
 
-    participant = ForeignKeyField(Participant, backref="bookings")
+    participant = ForeignKeyField(Participant, backref="bookings", index=False)  # (participant, …) below
     poli = ForeignKeyField(Poli, backref="bookings")
     visit_date = DateField()
     number = SmallIntegerField()
@@ -87,4 +87,5 @@ class Booking(BaseModel):
             (("participant", "poli", "visit_date", "active_key"), True),
             (("poli", "visit_date", "number"), True),
             (("visit_date", "status"), False),
+            (("participant", "visit_date"), False),  # a family's bookings from a week ago on
         )
