@@ -343,12 +343,12 @@ CASE_COLUMNS = tuple(schemas.CaseItem.model_fields)
 def _cases(since, after, limit):
     """Cases after id `after`, oldest first, with card number, facility code and last event time;
     with `since`, only those opened or changed (an event) at or after it."""
-    last_event = (CaseEvent.select(CaseEvent.case, fn.MAX(CaseEvent.at).alias("last_at"))
-                  .group_by(CaseEvent.case).alias("last_event"))
-    query = (Case.select(Case, Participant.card_number, Facility.code, last_event.c.last_at)
+    # each case's own last event (the (case, at) index: a batch reads its cases' events, not every
+    # event of every case grouped for each batch)
+    last_at = CaseEvent.select(fn.MAX(CaseEvent.at)).where(CaseEvent.case == Case.id).alias("last_at")
+    query = (Case.select(Case, Participant.card_number, Facility.code, last_at)
              .join(Participant, on=(Case.participant == Participant.id))
              .switch(Case).join(Facility, JOIN.LEFT_OUTER, on=(Case.facility == Facility.id))
-             .switch(Case).join(last_event, JOIN.LEFT_OUTER, on=(last_event.c.case_id == Case.id))
              .where(Case.id > after).order_by(Case.id).limit(limit))
     if since is not None:
         changed = CaseEvent.select(CaseEvent.case).where(CaseEvent.at >= since)
