@@ -64,14 +64,16 @@ def load(db, ids):
                    WHEN g % 200 = 3 THEN 'user:{ids['user']}' ELSE 'user:' || (1000 + g % 50000) END,
               CASE WHEN g % 200 = 4 THEN {ids['participant']} END, '', ''
             FROM generate_series(1, 1000000) g""",
-        "visits": f"""INSERT INTO visit (participant_id, facility_id, service_type, visit_date, data_encrypted,
-                created_at)
-            SELECT {ids['participant']}, CASE WHEN g % 4 = 0 THEN {ids['facility']} ELSE {ids['other_facility']} END,
+        "visits": f"""INSERT INTO visit (participant_id, facility_id, service_type, visit_date,
+                data_encrypted, created_at)
+            SELECT {ids['participant']},
+              CASE WHEN g % 4 = 0 THEN {ids['facility']} ELSE {ids['other_facility']} END,
               'RJTP', current_date - (g % 3650), '', now() FROM generate_series(1, 400000) g""",
         "consents": f"""INSERT INTO consent (facilitator_id, participant_id, resident_id, scope, method,
                 failed_attempts, created_at, started_at, expires_at)
             SELECT CASE WHEN g % 5 = 0 THEN {ids['facilitator']} ELSE {ids['officer']} END,
-              CASE WHEN g % 50 = 0 THEN {ids['participant']} ELSE {ids['other_participant']} END, {ids['user']},
+              CASE WHEN g % 50 = 0 THEN {ids['participant']} ELSE {ids['other_participant']} END,
+              {ids['user']},
               'lihat', 'pin', 0, now(), now() - make_interval(mins => g),
               now() - make_interval(mins => g) + interval '30 minutes' FROM generate_series(1, 100000) g""",
         "case events": f"""INSERT INTO case_event (case_id, at, action, from_state, to_state, note_encrypted)
@@ -99,8 +101,10 @@ def timed(function, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_URL, help=f"PostgreSQL, name containing bench ({DEFAULT_URL})")
-    parser.add_argument("--app-dir", default=str(ROOT), help="the checkout whose code is timed (default: this one)")
+    parser.add_argument("--database-url", default=DEFAULT_URL,
+                        help=f"PostgreSQL, name containing bench ({DEFAULT_URL})")
+    parser.add_argument("--app-dir", default=str(ROOT),
+                        help="the checkout whose code is timed (default: this one)")
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     url = args.database_url
@@ -108,11 +112,10 @@ def main():
         parser.error(f"refusing {url}: a PostgreSQL database whose name contains 'bench' (it is wiped)")
     sys.path.insert(0, str(Path(args.app_dir).resolve()))
 
-    from tests.conftest import build_app
-
     from app.api import service as api
     from app.core.db import db
     from app.models import AuditLog, Case, Consent, Facility, Participant, User, Visit
+    from tests.conftest import build_app
 
     ensure_database(url)
     app = build_app(url)
