@@ -411,6 +411,9 @@ _HISTORY = Prepared(lambda family, paid_at, payment_id, limit: Payment.select().
 
 def receipt(payment):
     """(months covered [(month, amount)] oldest first, credit left over from this payment)."""
-    months = [(a.month, a.amount) for a in
-              Allocation.select().where(Allocation.payment == payment).order_by(Allocation.month)]
+    months = _COVERED(payment.id)
     return months, payment.amount - sum(amount for _, amount in months)
+
+
+_COVERED = Prepared(lambda payment: Allocation.select(Allocation.month, Allocation.amount)
+                    .where(Allocation.payment == payment).order_by(Allocation.month).tuples())
