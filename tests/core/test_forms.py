@@ -91,6 +91,26 @@ def test_the_select_widget_writes_what_wtforms_writes(app):
         assert '<option disabled value="9">' in str(Ours().field())
 
 
+def test_a_select_is_drawn_without_reading_a_signature(app, monkeypatch):
+    """WTForms reads render_option's signature on every drawing of a list (for an override of the
+    old form); ours is drawn without it."""
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.widgets import core
+
+    from app.core.forms import SelectField
+
+    def refuse(callable):
+        raise AssertionError(f"inspect.signature({callable})")
+
+    monkeypatch.setattr(core, "get_signature", refuse)
+
+    class Ours(wtforms.Form):
+        field = SelectField(choices=[SelectChoice("1", "Satu"), SelectChoice("2", "Dua")])
+
+    with app.test_request_context("/"):
+        assert str(Ours(data={"field": "2"}).field()).count("<option") == 2
+
+
 def _pristine_html_params():
     """WTForms' own attribute writer, from a fresh copy of its module (the app replaced it)."""
     spec = importlib.util.find_spec("wtforms.widgets.core")
