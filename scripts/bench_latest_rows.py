@@ -1,8 +1,8 @@
 """Long histories on PostgreSQL: the reads that show a person's, a facility's or a facilitator's latest
 rows, when each has years of them among millions of others'.
 
-Builds the database with tests.conftest.build_app (schema wiped and migrated, regions and demo data;
-the name must contain "bench"; created when missing), then loads synthetic rows with INSERT … SELECT
+Creates the database afresh (on 127.0.0.1, its name containing "bench"), builds it with
+tests.conftest.build_app (migrations, regions and demo data), then loads synthetic rows with INSERT … SELECT
 over generate_series and runs ANALYZE:
 
 - audit log, 1,000,000 entries: the demo officer's 150,000 look-ups and family views (a year of
@@ -28,24 +28,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from proof_common import create_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_latest"
-
-
-def ensure_database(url):
-    """CREATE DATABASE when it does not exist (connecting to the server's `postgres` database)."""
-    import psycopg2
-
-    name = urlsplit(url).path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def load(db, ids):
@@ -108,8 +95,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     url = args.database_url
-    if not url.startswith("postgresql") or "bench" not in urlsplit(url).path:
-        parser.error(f"refusing {url}: a PostgreSQL database whose name contains 'bench' (it is wiped)")
+    create_database(url)  # (refuses a name without "bench", or a server not on 127.0.0.1)
     sys.path.insert(0, str(Path(args.app_dir).resolve()))
 
     from app.api import service as api
@@ -117,7 +103,6 @@ def main():
     from app.models import AuditLog, Case, Consent, Facility, Participant, User, Visit
     from tests.conftest import build_app
 
-    ensure_database(url)
     app = build_app(url)
     print(f"database: {url}\ncode: {Path(args.app_dir).resolve()}\nloading:")
     with app.app_context(), db.connection_context():
