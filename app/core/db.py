@@ -88,7 +88,9 @@ class Prepared:
 
     `on_server=False` keeps the SQL in this object only, never PREPAREd: for a query whose shape is
     known only in a request and which it then runs several times (the nearest-facility search, one
-    bounding box after another).
+    bounding box after another), or whose best plan depends on its values (a person's trail: a
+    generic plan with LIMIT unknown walks the whole audit log backwards; planned for its values, it
+    reads three short index ranges).
 
     `arity` is for a `build` of `*args`: that many arguments, always (one page of ids for an `IN`,
     a short page padded with an id that matches nothing, such as 0).
