@@ -16,6 +16,7 @@ Nearest: a bounding box on the indexed (latitude, longitude) columns picks the c
 (haversine) and sorted. Only the ids and coordinates of the candidates are read; the page's rows
 are then read by id.
 """
+import functools
 import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -72,14 +73,15 @@ class Page:
     cut_off: bool = False
 
 
-def _conditions(filters):
+def _conditions(filters, today=None):
+    """The SQL conditions of `filters`: its values, or a prepared query's placeholders (`_shaped`)."""
     conditions = []
     if filters.name:
         conditions.append(_matches(_alternatives(filters.name.split())))
     if filters.kind:
         conditions.append(Facility.kind == filters.kind)
     if filters.partner_only:
-        today = clock.today()
+        today = clock.today() if today is None else today
         conditions.append((Facility.is_partner == True)  # SQL: peewee needs ==
                           & (Facility.partner_from.is_null() | (Facility.partner_from <= today))
                           & (Facility.partner_until.is_null() | (Facility.partner_until >= today)))
@@ -180,29 +182,81 @@ def refresh_words():
         db.execute_sql("REFRESH MATERIALIZED VIEW facility_word")
 
 
-def _filtered(query, filters, *more):
-    conditions = _conditions(filters) + list(more)
+def _filtered(query, filters, *more, today=None):
+    conditions = _conditions(filters, today) + list(more)
     return query.where(reduce(and_, conditions)) if conditions else query
 
 
-def search(filters, page=1, per_page=PER_PAGE, first_district=None, near_to=None):
-    """Facilities matching `filters`, one page: the most relevant first when there are words, then
-    the nearest to `near_to` (lat, lon) when given (with distances), those in `first_district`
-    first, then by name."""
+def _order(near_to=None, first_district=None, scale=None):
+    """Those in `first_district` first, then the nearest to `near_to` (lat, lon) with the located
+    ones first, then by name. `scale` (cos² of the latitude) is worked out unless given (a prepared
+    query's placeholder)."""
     order = [Facility.search_name, Facility.id]
     if near_to:
         lat, lon = near_to
-        scale = math.cos(math.radians(lat)) ** 2
+        scale = math.cos(math.radians(lat)) ** 2 if scale is None else scale
         located = Facility.latitude.is_null(False)
         order[:0] = [Case(None, ((located, 0),), 1), Case(None, ((located, (
             (Facility.latitude - lat) * (Facility.latitude - lat)
             + (Facility.longitude - lon) * (Facility.longitude - lon) * scale)),), 0)]
     if first_district:
         order.insert(0, Case(None, ((Facility.district == first_district, 0),), 1))
-    query = Facility.select()
-    if not filters.name:
-        rows = _page(_filtered(query, filters).order_by(*order), page, per_page)
+    return order
+
+
+#: the value each placeholder of a search without words stands for (`_shaped`)
+_SLOTS = ("kind", "service", "region", "today", "lat", "lon", "scale", "first_district", "offset", "limit")
+
+
+def _shape(filters, near_to=None, first_district=None):
+    """What decides the SQL of a search without words: which filters it has, at which region level,
+    whether it has a point or a district to put first; not their values."""
+    levels = ("district_code", "regency_code", "province_code")  # the most specific given, as _conditions
+    level = next((name for name in levels if getattr(filters, name)), "")
+    return (bool(filters.kind), bool(filters.service), level, filters.partner_only, bool(near_to),
+            bool(first_district))
+
+
+@functools.cache
+def _shaped(shape, candidates=False):
+    """The search of one shape as a prepared query, its arguments in the order of `_SLOTS`: its SQL
+    made once a process, never PREPAREd (a province and a district want other plans). `candidates`:
+    the nearest search's [(id, latitude, longitude)] in a bounding box instead, whose (min lat, max
+    lat, min lon, max lon) follow the slots."""
+    kind, service, level, partner_only, near, first = shape
+
+    def build(*slot):
+        value = dict(zip(_SLOTS, slot))
+        filters = Filters(kind=value["kind"] if kind else "", service=value["service"] if service else "",
+                          partner_only=partner_only, **({level: value["region"]} if level else {}))
+        if candidates:
+            return _in_box(filters, *slot[len(_SLOTS):], today=value["today"])
+        order = _order((value["lat"], value["lon"]) if near else None,
+                       value["first_district"] if first else None, value["scale"])
+        return (_filtered(Facility.select(), filters, today=value["today"]).order_by(*order)
+                .offset(value["offset"]).limit(value["limit"]))
+
+    return Prepared(build, on_server=False, arity=len(_SLOTS) + (4 if candidates else 0))
+
+
+def _values(filters, near_to=None, first_district=None, offset=0, limit=0):
+    """The arguments of `_shaped`, in the order of `_SLOTS`."""
+    region = filters.district_code or filters.regency_code or filters.province_code
+    lat, lon = near_to or (0, 0)
+    return (filters.kind, filters.service, region, clock.today(), lat, lon, math.cos(math.radians(lat)) ** 2,
+            first_district or "", offset, limit)
+
+
+def search(filters, page=1, per_page=PER_PAGE, first_district=None, near_to=None):
+    """Facilities matching `filters`, one page: the most relevant first when there are words, then
+    the nearest to `near_to` (lat, lon) when given (with distances), those in `first_district`
+    first, then by name."""
+    if not filters.name:  # (a search by region and kind, the commonest: its SQL made once a shape)
+        rows = _shaped(_shape(filters, near_to, first_district))(
+            *_values(filters, near_to, first_district, (page - 1) * per_page, per_page + 1))
     else:
+        query = Facility.select()
+        order = _order(near_to, first_district)
         words, filters = filters.name.split(), replace(filters, name="")
         # A page of facilities with every word in their name is a page of the most relevant ones, in
         # the order below: found without scoring every match (a common word matches thousands).
@@ -221,13 +275,20 @@ def _page(query, page, per_page):
     return list(query.offset((page - 1) * per_page).limit(per_page + 1))
 
 
+def _in_box(filters, min_lat, max_lat, min_lon, max_lon, today=None):
+    """[(id, latitude, longitude)] of the facilities matching `filters` in a bounding box (plain
+    tuples: no model rows for hundreds of ids)."""
+    return _filtered(Facility.select(Facility.id, Facility.latitude, Facility.longitude).tuples(), filters,
+                     Facility.latitude.between(min_lat, max_lat),
+                     Facility.longitude.between(min_lon, max_lon), today=today)
+
+
 def _within(filters):
-    """A query of [(id, latitude, longitude)] of the facilities matching `filters` within a bounding
-    box (min lat, max lat, min lon, max lon): turned into SQL once, then run for each box."""
-    return Prepared(lambda min_lat, max_lat, min_lon, max_lon: _filtered(
-        Facility.select(Facility.id, Facility.latitude, Facility.longitude).tuples(), filters,
-        Facility.latitude.between(min_lat, max_lat), Facility.longitude.between(min_lon, max_lon)),
-        on_server=False)  # (plain tuples: no model rows for hundreds of ids)
+    """`_in_box` as a function of the box, its SQL made once a search (once a process without words)."""
+    if not filters.name:
+        within, values = _shaped(_shape(filters), candidates=True), _values(filters)
+        return lambda *box: within(*values, *box)
+    return Prepared(lambda *box: _in_box(filters, *box), on_server=False, arity=4)
 
 
 #: one page of facilities by id (a shorter page is padded with 0, which is no id)

@@ -120,7 +120,9 @@ class Facility(BaseModel):
     def offering(cls, service):
         """SQL: the facility offers `service` (on PostgreSQL through the GIN index of migration 0018)."""
         if is_sqlite():
-            return fn.instr(Value(" ").concat(cls.services).concat(Value(" ")), f" {service} ") > 0
+            # (`service`: a value, or a prepared query's placeholder)
+            return fn.instr(Value(" ").concat(cls.services).concat(Value(" ")),
+                            Value(" ").concat(service).concat(Value(" "))) > 0
         return Expression(fn.string_to_array(cls.services, " "), "@>", fn.string_to_array(service, " "))
 
     def partner_on(self, day):

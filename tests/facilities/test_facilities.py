@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core import clock
 from app.core.config import ROOT
@@ -635,3 +637,35 @@ def test_service_codes_and_kinds_have_indonesian_labels():
     assert set(SERVICE_LABELS) == {"igd_24_jam", "poli_umum", "poli_gigi", "kia", "persalinan", "rawat_inap",
                                    "apotek_prb", "laboratorium", "radiologi", "poli_spesialis"}
     assert all(code.isidentifier() for code in SERVICE_LABELS)  # no spaces: Facility.services joins them
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_search_without_words_made_once_a_shape_reads_what_its_query_reads(app, data):
+    """A search by kind, service, partnership and region is a prepared query made once per shape
+    (which filters, which region level, a point, a district first): with any values, its rows and the
+    nearest search's candidates are those of the same search built afresh."""
+    from app.facilities import service as facilities
+
+    with app.app_context():
+        rows = list(Facility.select().where(Facility.latitude.is_null(False)))
+        kinds = sorted({f.kind for f in rows})
+        services = sorted({code for f in rows for code in f.services})
+        some = data.draw(st.sampled_from(rows))
+        chosen = {"province_code": some.province_code, "regency_code": some.regency_code,
+                  "district_code": some.district}
+        region = dict(list(chosen.items())[:data.draw(st.integers(0, 3))])  # as the picker: down to a level
+        maybe = lambda values: data.draw(st.one_of(st.just(""), st.sampled_from(values)))  # noqa: E731
+        filters = facilities.Filters(kind=maybe(kinds), service=maybe(services),
+                                     partner_only=data.draw(st.booleans()), **region)
+        near_to = data.draw(st.sampled_from([None, (some.latitude, some.longitude), (-6.2, 106.8)]))
+        first = data.draw(st.sampled_from([None, some.district, "32.01.01"]))
+        number, size = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 5))
+        found = facilities.search(filters, number, size, first_district=first, near_to=near_to)
+        built = list(facilities._filtered(Facility.select(), filters)
+                     .order_by(*facilities._order(near_to, first))
+                     .offset((number - 1) * size).limit(size + 1))
+        assert [f.id for f, _ in found.rows] == [f.id for f in built[:size]]
+        assert found.has_next == (len(built) > size)
+        box = (some.latitude - 1, some.latitude + 1, some.longitude - 1, some.longitude + 1)
+        assert sorted(facilities._within(filters)(*box)) == sorted(facilities._in_box(filters, *box))
