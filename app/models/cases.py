@@ -94,11 +94,9 @@ class Case(EncryptedData, BaseModel):
     @classmethod
     def of_family(cls, family_id, participant_id=None, limit=50):
         """The family's cases (only `participant_id`'s when given), newest first."""
-        query = (cls.select(cls, Participant).join(Participant, on=(cls.participant == Participant.id))
-                 .where(cls.family == family_id))
-        if participant_id is not None:
-            query = query.where(cls.participant == participant_id)
-        return query.order_by(cls.opened_at.desc(), cls.id.desc()).limit(limit)
+        if participant_id is None:
+            return _OF_FAMILY(family_id, limit)
+        return _OF_MEMBER(family_id, participant_id, limit)
 
     @classmethod
     def of_facility(cls, facility_id, offset=0, limit=25):
@@ -121,6 +119,17 @@ class Case(EncryptedData, BaseModel):
 
 
 @security.encrypted_field("note_encrypted", "case_event")
+def _of_family(family_id, limit, *more):
+    return (Case.select(Case, Participant).join(Participant, on=(Case.participant == Participant.id))
+            .where(Case.family == family_id, *more).order_by(Case.opened_at.desc(), Case.id.desc()).limit(limit))
+
+
+#: the case list (`/kasus`): a head's, of the whole family; a member's, their own
+_OF_FAMILY = Prepared(lambda family_id, limit: _of_family(family_id, limit))
+_OF_MEMBER = Prepared(lambda family_id, participant_id, limit: _of_family(
+    family_id, limit, Case.participant == participant_id))
+
+
 class CaseEvent(BaseModel):
     """Riwayat kasus: each step — who, when, from which state to which, and why (encrypted note)."""
 

@@ -110,9 +110,7 @@ class Article(BaseModel):
     @classmethod
     def targeted_regions(cls, moment):
         """The region codes that visible articles target (the feed's region choice)."""
-        return [row.region_code for row in ArticleRegion.select(ArticleRegion.region_code).distinct()
-                .join(cls).where((cls.status == "published") & (cls.published_at <= moment))
-                .order_by(ArticleRegion.region_code)]
+        return [code for code, in _TARGETED_REGIONS(moment)]
 
 
 class ArticleRegion(BaseModel):
@@ -255,6 +253,11 @@ class SearchEntry(BaseModel):
         return list(cls.raw(sql, query, moment, limit))
 
 
+#: the regions published articles are meant for (the article list's choice of region)
+_TARGETED_REGIONS = Prepared(lambda moment: (
+    ArticleRegion.select(ArticleRegion.region_code).distinct().join(Article)
+    .where((Article.status == "published") & (Article.published_at <= moment))
+    .order_by(ArticleRegion.region_code).tuples()))
 #: the three newest notices for a family (the home page and every dashboard show them)
 _FOR_FAMILY = Prepared(lambda day, province, regency, segment: (
     Announcement.current(day).where(Announcement.targets(province, regency, segment))

@@ -125,7 +125,7 @@ class DendaVersion(BaseModel):
     @classmethod
     def rules(cls):
         """Every version as a rules DendaRule, oldest first."""
-        return tuple(v.as_rule() for v in cls.select().order_by(cls.effective_from))
+        return tuple(v.as_rule() for v in _EVERY_DENDA_VERSION())
 
 
 class RehabPlan(BaseModel):
@@ -215,3 +215,4 @@ class FamilyLedger(BaseModel):
 
 #: every version of the rates, oldest first: the bill and status pages read them on every view
 _EVERY_RATE_VERSION = Prepared(lambda: RateVersion.select().order_by(RateVersion.effective_from))
+_EVERY_DENDA_VERSION = Prepared(lambda: DendaVersion.select().order_by(DendaVersion.effective_from))
