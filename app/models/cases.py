@@ -118,10 +118,10 @@ class Case(EncryptedData, BaseModel):
         return cls.get_or_none(cls.request_key == request_key) if request_key else None
 
 
-@security.encrypted_field("note_encrypted", "case_event")
 def _of_family(family_id, limit, *more):
     return (Case.select(Case, Participant).join(Participant, on=(Case.participant == Participant.id))
-            .where(Case.family == family_id, *more).order_by(Case.opened_at.desc(), Case.id.desc()).limit(limit))
+            .where(Case.family == family_id, *more).order_by(Case.opened_at.desc(), Case.id.desc())
+            .limit(limit))
 
 
 #: the case list (`/kasus`): a head's, of the whole family; a member's, their own
@@ -130,6 +130,7 @@ _OF_MEMBER = Prepared(lambda family_id, participant_id, limit: _of_family(
     family_id, limit, Case.participant == participant_id))
 
 
+@security.encrypted_field("note_encrypted", "case_event")
 class CaseEvent(BaseModel):
     """Riwayat kasus: each step — who, when, from which state to which, and why (encrypted note)."""
 
