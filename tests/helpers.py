@@ -6,6 +6,7 @@ import gzip
 import threading
 import traceback
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -13,6 +14,7 @@ import html5lib
 from bs4 import BeautifulSoup
 
 from app.core import clock, demo
+from app.core.db import db
 from app.models import AuditLog, Booking, Facility, Family, Participant, Poli, PoliDay
 from app.rules.contributions import add_months, month_of
 
@@ -77,6 +79,24 @@ def field_error(response, name):
 def post(client, path, data=None):
     """POST `data` with the signed-in session's CSRF token (read from /beranda)."""
     return client.post(path, data={"csrf_token": csrf_token(client, "/beranda"), **(data or {})})
+
+
+@contextmanager
+def statements_run():
+    """Every SQL statement the database runs inside the block, as (sql, params) (a hook on peewee's
+    execute_sql): to count a page's queries or read their plans."""
+    database, statements = db.obj, []
+    real = database.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        statements.append((sql, params))
+        return real(sql, params, *args, **kwargs)
+
+    database.execute_sql = spy
+    try:
+        yield statements
+    finally:
+        del database.execute_sql
 
 
 def run_together(calls, timeout=60):

@@ -73,6 +73,18 @@ class Page:
     cut_off: bool = False
 
 
+#: a search's region filters, the most specific first, and the facility column each is matched on
+_REGION_COLUMNS = {"district_code": Facility.district, "regency_code": Facility.regency_code,
+                   "province_code": Facility.province_code}
+
+
+def _region(filters):
+    """(level, code) of the most specific region the filters give (district, regency, province), or
+    ("", "")."""
+    return next(((level, getattr(filters, level)) for level in _REGION_COLUMNS if getattr(filters, level)),
+                ("", ""))
+
+
 def _conditions(filters, today=None):
     """The SQL conditions of `filters`: its values, or a prepared query's placeholders (`_shaped`)."""
     conditions = []
@@ -85,12 +97,9 @@ def _conditions(filters, today=None):
         conditions.append((Facility.is_partner == True)  # SQL: peewee needs ==
                           & (Facility.partner_from.is_null() | (Facility.partner_from <= today))
                           & (Facility.partner_until.is_null() | (Facility.partner_until >= today)))
-    if filters.district_code:
-        conditions.append(Facility.district == filters.district_code)
-    elif filters.regency_code:
-        conditions.append(Facility.regency_code == filters.regency_code)
-    elif filters.province_code:
-        conditions.append(Facility.province_code == filters.province_code)
+    level, code = _region(filters)
+    if level:
+        conditions.append(_REGION_COLUMNS[level] == code)
     if filters.service:
         conditions.append(Facility.offering(filters.service))
     return conditions
@@ -211,10 +220,8 @@ _SLOTS = ("kind", "service", "region", "today", "lat", "lon", "scale", "first_di
 def _shape(filters, near_to=None, first_district=None):
     """What decides the SQL of a search without words: which filters it has, at which region level,
     whether it has a point or a district to put first; not their values."""
-    levels = ("district_code", "regency_code", "province_code")  # the most specific given, as _conditions
-    level = next((name for name in levels if getattr(filters, name)), "")
-    return (bool(filters.kind), bool(filters.service), level, filters.partner_only, bool(near_to),
-            bool(first_district))
+    return (bool(filters.kind), bool(filters.service), _region(filters)[0], filters.partner_only,
+            bool(near_to), bool(first_district))
 
 
 @functools.cache
@@ -241,10 +248,9 @@ def _shaped(shape, candidates=False):
 
 def _values(filters, near_to=None, first_district=None, offset=0, limit=0):
     """The arguments of `_shaped`, in the order of `_SLOTS`."""
-    region = filters.district_code or filters.regency_code or filters.province_code
     lat, lon = near_to or (0, 0)
-    return (filters.kind, filters.service, region, clock.today(), lat, lon, math.cos(math.radians(lat)) ** 2,
-            first_district or "", offset, limit)
+    return (filters.kind, filters.service, _region(filters)[1], clock.today(), lat, lon,
+            math.cos(math.radians(lat)) ** 2, first_district or "", offset, limit)
 
 
 def search(filters, page=1, per_page=PER_PAGE, first_district=None, near_to=None):

@@ -258,6 +258,7 @@ _TARGETED_REGIONS = Prepared(lambda moment: (
     ArticleRegion.select(ArticleRegion.region_code).distinct().join(Article)
     .where((Article.status == "published") & (Article.published_at <= moment))
     .order_by(ArticleRegion.region_code).tuples()))
+
 #: the three newest notices for a family (the home page and every dashboard show them)
 _FOR_FAMILY = Prepared(lambda day, province, regency, segment: (
     Announcement.current(day).where(Announcement.targets(province, regency, segment))

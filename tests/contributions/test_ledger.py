@@ -1,7 +1,6 @@
 """The stored contribution ledger: equal to the rules' recomputation after every event, read by the
 participant pages in a few queries, checked and rebuilt by `flask ledger verify|rebuild`."""
 import uuid
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -17,26 +16,9 @@ from app.officer import service as officers
 from app.registration import service as registration
 from app.rules import contributions as rules
 from app.tariffs import service as tariffs
-from tests.helpers import signed_in_client
+from tests.helpers import signed_in_client, statements_run
 
 # --- helpers ------------------------------------------------------------------------------------
-
-@contextmanager
-def counted_queries():
-    """Every SQL statement the database runs inside the block (a hook on peewee's execute_sql)."""
-    database, statements = db.obj, []
-    real = database.execute_sql
-
-    def spy(sql, *args, **kwargs):
-        statements.append(sql)
-        return real(sql, *args, **kwargs)
-
-    database.execute_sql = spy
-    try:
-        yield statements
-    finally:
-        del database.execute_sql
-
 
 class Clock:
     """clock.now() under the test's control (naive UTC)."""
@@ -247,8 +229,9 @@ CONTRIBUTION_TABLES = ("ledger", "payment", "allocation", "rate_version", "rehab
 def test_participant_pages_read_the_ledger_in_few_queries(app, path, role):
     client = signed_in_client(app, role)
     assert client.get(path).status_code == 200  # warm: caches of the process
-    with counted_queries() as statements:
+    with statements_run() as run:
         response = client.get(path)
+    statements = [sql for sql, _params in run]
     assert response.status_code == 200
     contributions = [sql for sql in statements if any(f'"{name}' in sql for name in CONTRIBUTION_TABLES)]
     assert not any('"allocation"' in sql for sql in statements), statements  # never a walk over payments

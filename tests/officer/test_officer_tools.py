@@ -200,8 +200,7 @@ def test_a_family_page_reads_the_same_number_of_queries_however_many_members(app
     """The status comes from the stored ledger once, for the family and every member (it was worked
     out again from every payment, once for the family and once per member)."""
     from app.contributions import ledger
-    from tests.contributions.test_ledger import counted_queries
-    from tests.helpers import new_family
+    from tests.helpers import new_family, statements_run
 
     officer = signed_in_client(app, "petugas_bpjs")
     counts = []
@@ -210,7 +209,7 @@ def test_a_family_page_reads_the_same_number_of_queries_however_many_members(app
             family = new_family(members=members)
             ledger.store(family)
         officer.get(f"/petugas/keluarga/{family.id}")  # (the session's first view of it)
-        with app.app_context(), counted_queries() as statements:
+        with app.app_context(), statements_run() as statements:
             html = page(officer.get(f"/petugas/keluarga/{family.id}"))
         names = [li.get_text() for li in html.select("main li")]
         assert sum("Peserta Uji" in name for name in names) == members
