@@ -4,6 +4,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, make_response, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -320,7 +321,22 @@ def _unauthorized():
     return redirect(target)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer made once per set of keys rather than on every
+    request (Flask makes a new one to open the cookie, and again to save it)."""
+
+    def __init__(self):
+        self._serializers = {}
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
+
+
 def init_app(app):
+    app.session_interface = SessionCookies()
     login_manager.init_app(app)
     # "basic", not "strong": Opera Mini and mobile carriers change the client IP mid-session.
     login_manager.session_protection = "basic"

@@ -54,6 +54,16 @@ def select_babel_locale():
     return LOCALES[select_locale()]
 
 
+def request_language():
+    """This request's language code, "id" or "en": `str(get_locale())` without its look-ups and
+    formatting (dates are written in it several times a page)."""
+    locale = g.get("babel_locale") or flask_babel.get_locale()
+    for code, known in LOCALES.items():
+        if locale is known:
+            return code
+    return str(locale)  # under force_locale
+
+
 def request_translations():
     """The catalogue of this request's language, looked up once (again only under force_locale): a
     page says `_()` 20 to 60 times, and Flask-Babel walks four context look-ups for each."""
@@ -87,7 +97,8 @@ def _template_gettext(catalogue):
         text = (catalogue or request_translations().ugettext)(string)
         if eval_context.autoescape:
             text = Markup(text)
-        return text % variables
+        # most strings have no variable and no "%" (else "%%" must still become "%"): nothing to format
+        return text % variables if variables or "%" in text else text
     return template_gettext
 
 

@@ -2,9 +2,9 @@
 import re
 
 from flask import has_request_context
-from flask_babel import get_locale
 
 from app.core import clock, labels
+from app.core.extensions import request_language
 
 MONTHS = {
     "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
@@ -13,7 +13,7 @@ MONTHS = {
 
 
 def _language():
-    return str(get_locale()) if has_request_context() else "id"
+    return request_language() if has_request_context() else "id"
 
 
 def date_id(value, language=None):

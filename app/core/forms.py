@@ -6,7 +6,6 @@ from datetime import date
 
 import wtforms
 from babel import support
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
 from markupsafe import Markup, escape
@@ -23,7 +22,7 @@ from wtforms import (
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from app.core.extensions import csrf_token
+from app.core.extensions import csrf_token, request_language
 from app.core.extensions import lazy_gettext as _l
 from app.rules import passwords
 from app.rules.identity import is_digits, normalize_number
@@ -145,7 +144,7 @@ class Form(FlaskForm):
         def get_translations(self, form):
             # WTForms' own texts ("CSRF Token", a built-in validator's message) in the page's
             # language: Flask-WTF reads the catalogue from disk once a request, this once a process
-            return _wtforms_catalogue(str(get_locale()))
+            return _wtforms_catalogue(request_language())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

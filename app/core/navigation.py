@@ -3,12 +3,12 @@ footer's language switch."""
 from urllib.parse import quote_plus
 
 from flask import current_app, g, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.core.auth import in_scope
 from app.core.extensions import lazy_gettext as _l
+from app.core.extensions import request_language
 from app.models import OFFICER_ROLES
 
 ANONYMOUS, SIGNED_IN, EVERYONE = "anonymous", "signed_in", "everyone"
@@ -115,6 +115,6 @@ def language_switch(locale):
 def init_app(app):
     @app.context_processor
     def _navigation():
-        locale = str(get_locale())
+        locale = request_language()
         return {"menu": cached_menu(current_user, locale), "locale": locale,
                 "language_switch": language_switch(locale)}

@@ -35,6 +35,7 @@ class FieldKey:
         if len(raw) != 32:
             raise ValueError(f"{name} must be base64 of 32 bytes")
         self.encryption = _derive(raw, b"jkn-lite field encryption")
+        self.cipher = AESGCM(self.encryption)  # made once: every masked NIK on a page is a decryption
         self.blind_index = _derive(raw, b"jkn-lite blind index")
         self.id = _derive(raw, b"jkn-lite key id")[:4].hex()
 
@@ -129,7 +130,7 @@ def encrypt(value, field):
     moved to another field."""
     key = _keys().current
     nonce = os.urandom(12)
-    sealed = AESGCM(key.encryption).encrypt(nonce, value.encode(), field.encode())
+    sealed = key.cipher.encrypt(nonce, value.encode(), field.encode())
     return f"{_CIPHER_VERSION}:{key.id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -154,7 +155,7 @@ def decrypt(token, field):
     raw = base64.b64decode(payload)
     for key in candidates:
         try:
-            return AESGCM(key.encryption).decrypt(raw[:12], raw[12:], field.encode()).decode()
+            return key.cipher.decrypt(raw[:12], raw[12:], field.encode()).decode()
         except InvalidTag:
             continue
     raise InvalidTag()

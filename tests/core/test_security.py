@@ -5,7 +5,7 @@ from peewee import IntegrityError
 from app.core import security
 from app.core.db import db
 from app.models import AuditLog, Participant, User
-from tests.helpers import page, sign_in
+from tests.helpers import page, sign_in, signed_in_client
 
 BUDI_NIK = "3201011708850001"
 
@@ -100,3 +100,27 @@ def test_no_page_shows_a_full_nik(client):
         text = client.get(path).get_data(as_text=True)
         for nik in (BUDI_NIK, "3201014203880002", "3201011001150003"):
             assert nik not in text, path
+
+
+def test_a_session_cookie_opens_only_with_the_secret_key_or_one_of_its_fallbacks(app):
+    """Sessions are signed cookies; the signer is made once per set of keys (app.core.auth), so a new
+    SECRET_KEY must still refuse the old cookies, and a fallback key (a rotation) accept them."""
+    cookie = signed_in_client(app, "peserta").get_cookie("jkn").value
+
+    def status_page():
+        client = app.test_client()
+        client.set_cookie("jkn", cookie)
+        response = client.get("/kepesertaan")
+        return response.status_code, response.headers.get("Location", "").split("?")[0], \
+            page(response).select_one("h1").get_text() if response.status_code == 200 else None
+
+    key = app.config["SECRET_KEY"]
+    assert status_page() == (200, "", "Status kepesertaan")
+    try:
+        app.config["SECRET_KEY"] = "another-secret-key"
+        assert status_page() == (302, "/masuk", None)
+        app.config["SECRET_KEY_FALLBACKS"] = [key]
+        assert status_page() == (200, "", "Status kepesertaan")
+    finally:
+        app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"] = key, None
+    assert status_page() == (200, "", "Status kepesertaan")

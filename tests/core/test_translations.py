@@ -28,3 +28,18 @@ def _placeholders(text):
     import re
 
     return re.findall(r"%\(\w+\)[sd]", text)
+
+
+def test_template_gettext_formats_as_jinjas_newstyle_gettext(app):
+    """`_()` in a template: the translation, marked safe, with its variables escaped, and "%%" a
+    percent sign whether or not there are variables (what Jinja's newstyle gettext does)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = ('{{ _("Bunga 2%%") }}|{{ _("Sisa %(n)d%%", n=7) }}|{{ _("Halo %(name)s", name=name) }}|'
+              '{{ _("Keluar") }}|{{ _("Status kepesertaan") }}')
+    with app.test_request_context():
+        assert render_template_string(source, name="<b>") == (
+            "Bunga 2%|Sisa 7%|Halo &lt;b&gt;|Keluar|Status kepesertaan")
+    with app.test_request_context(), force_locale("en"):
+        assert render_template_string('{{ _("Keluar") }}|{{ _("Bunga 2%%") }}') == "Sign out|Bunga 2%"
