@@ -150,6 +150,8 @@ def install_template_globals(app):
 
     @app.context_processor
     def _translator():
-        # each render's own `_`, bound to the catalogue once (the global looks it up on every call)
+        # each render's own `_`, bound to the catalogue once (the global looks it up on every call);
+        # and csrf_token again: Flask-WTF's context processor, which comes before this one, puts its
+        # generate_csrf (a new signature on every page) over the global
         gettext = _bound_gettext(request_translations())
-        return {"_": gettext, "gettext": gettext}
+        return {"_": gettext, "gettext": gettext, "csrf_token": csrf_token}

@@ -271,6 +271,21 @@ def test_csrf_token_rides_in_hx_headers(client):
     assert response.status_code == 303
 
 
+def test_a_session_has_one_csrf_token_on_every_page_and_form(app):
+    """htmx's header and every form repeat the token signed for the session, not a new signature
+    each page (tokens do not expire: WTF_CSRF_TIME_LIMIT is None)."""
+    import json
+    import time
+
+    client = signed_in_client(app, "peserta")
+    first = page(client.get("/kepesertaan"))  # the sign-out form: the session's CSRF secret is made
+    time.sleep(1.05)  # a token signed now would carry another second than the first page's
+    pages = [first, *(page(client.get(url)) for url in ("/wilayah?provinsi=32", "/wilayah", "/beranda"))]
+    header = {json.loads(html.find(id="app")["hx-headers"])["X-CSRFToken"] for html in pages[1:3]}
+    forms = {field["value"] for html in pages for field in html.select("input[name=csrf_token]")}
+    assert len(header) == 1 and header == forms
+
+
 def test_invalid_sign_in_via_htmx_returns_the_form_fragment_with_200(client):
     token = csrf_token(client)
     response = client.post("/masuk", headers={"HX-Request": "true", "X-CSRFToken": token},
