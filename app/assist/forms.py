@@ -1,9 +1,9 @@
 """The consent forms: the resident's number, date of birth and PIN, or a code sent to their phone."""
-from wtforms import RadioField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core.extensions import lazy_gettext as _l
-from app.core.forms import IDENTIFIER_ERRORS, NO_AUTOFILL, REQUIRED, Form, ResidentPinForm
+from app.core.forms import IDENTIFIER_ERRORS, NO_AUTOFILL, REQUIRED, Form, RadioField, ResidentPinForm
 from app.core.labels import ASSIST_SCOPE_LABELS
 from app.rules.identity import is_digits, normalize_number
 

@@ -4,14 +4,14 @@ import secrets
 
 from flask import current_app
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.cases.service import MAX_CLAIM, NOTE_MAX, TEXT_MAX
 from app.core import uploads
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import rupiah
-from app.core.forms import Form, SelectField
+from app.core.forms import Form, RadioField, SelectField
 from app.core.labels import CASE_CATEGORY_LABELS, CASE_KIND_LABELS
 from app.rules import sla
 

@@ -211,6 +211,41 @@ class SelectField(wtforms.SelectField):
     widget = Select()
 
 
+class RadioList(widgets.ListWidget):
+    """WTForms' list of radio buttons, byte for byte as WTForms writes it (attributes in name order),
+    without the field WTForms binds for every button on every drawing (its label, flags and
+    translations) nor its attribute builder: 5 buttons 220 → 40 µs; the case form's kinds and the
+    visit feedback's questions hold up to 20. A list whose field or choices carry attributes of
+    their own, or whose flags are not plain yes/no, goes the library's way."""
+
+    def __init__(self):
+        super().__init__(prefix_label=False)
+
+    def __call__(self, field, **kwargs):
+        choices = list(field.iter_choices())
+        flags = [getattr(field.flags, name) for name in ("disabled", "required")]  # each button carries them
+        if (field.render_kw or type(field.option_widget) is not widgets.RadioInput
+                or any(c.render_kw for c in choices) or any(f not in (None, True, False) for f in flags)):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        disabled, required = ("disabled " if flags[0] else ""), ("required " if flags[1] else "")
+        name = escape(field.name)
+        html = [f"<ul {html_params(**kwargs)}>"]
+        for number, choice in enumerate(choices):
+            button, checked = escape(f"{field.id}-{number}"), ("checked " if choice.selected else "")
+            html.append(f'<li><input {checked}{disabled}id="{button}" name="{name}" {required}type="radio" '
+                        f'value="{escape(str(choice.value))}"> <label for="{button}">'
+                        f"{escape(choice.label or choice.value)}</label></li>")
+        html.append("</ul>")
+        return Markup("".join(html))
+
+
+class RadioField(wtforms.RadioField):
+    """WTForms' RadioField, drawn by `RadioList`: every form's list of radio buttons is this one."""
+
+    widget = RadioList()
+
+
 # --- the officer's decision (registration review, change-request review) -------------------------
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -61,8 +61,8 @@ def test_every_form_derives_from_the_base_form():
     plain_selects = sorted(f"{c.__module__}.{c.__qualname__}.{name}" for c in _subclasses(FlaskForm)
                            if c.__module__.startswith("app.")
                            for name, unbound in vars(c).items()
-                           if getattr(unbound, "field_class", None) is wtforms.SelectField)
-    assert plain_selects == []  # app.core.forms.SelectField: its widget writes the options fast
+                           if getattr(unbound, "field_class", None) in (wtforms.SelectField, wtforms.RadioField))
+    assert plain_selects == []  # app.core.forms' SelectField and RadioField: their widgets write the options fast
 
 
 def test_the_select_widget_writes_what_wtforms_writes(app):
@@ -89,6 +89,56 @@ def test_the_select_widget_writes_what_wtforms_writes(app):
             assert str(ours) == str(theirs) and "<script>" not in str(ours)
         assert 'selected value="7"' in str(Ours(data={"field": "7"}).field())
         assert '<option disabled value="9">' in str(Ours().field())
+
+
+def test_the_radio_list_writes_what_wtforms_writes(app):
+    """app.core.forms.RadioList writes the buttons itself (WTForms binds a field for each): byte for
+    byte WTForms' own list, with the list's flags on each button, checked, escaped, with the page's
+    attributes on the list, and the library's way for attributes of a field or a choice."""
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.validators import DataRequired
+
+    from app.core.extensions import lazy_gettext
+    from app.core.forms import RadioField
+
+    choices = [SelectChoice("a", lazy_gettext("Pengaduan")), SelectChoice("7", 'Klinik "Sehat" <Bogor> & Co'),
+               SelectChoice("x\"><script>", "Rp1.000"), SelectChoice("9", None)]
+
+    class Off:  # a validator that marks the field disabled (WTForms puts its flags on every button)
+        def __init__(self):
+            self.field_flags = {"disabled": True}
+
+        def __call__(self, form, field):
+            pass
+
+    fields = {
+        "plain": {"choices": choices, "validate_choice": False},
+        "disabled": {"choices": choices, "validators": [Off(), DataRequired()]},
+        "required": {"choices": choices, "validators": [DataRequired()]},
+        "numbers": {"choices": [SelectChoice(n, str(n)) for n in range(1, 6)], "coerce": int,
+                    "validators": [DataRequired()]},
+        "field attributes": {"choices": choices, "validate_choice": False, "render_kw": {"class": "x"}},
+        "choice attributes": {"choices": [*choices, SelectChoice("10", "Mati", render_kw={"disabled": True})],
+                              "validate_choice": False},
+    }
+    Ours = type("Ours", (wtforms.Form,), {name: RadioField(**kw) for name, kw in fields.items()})
+    Theirs = type("Theirs", (wtforms.Form,), {name: wtforms.RadioField(**kw) for name, kw in fields.items()})
+    posted = {"plain": "7", "required": 'x"><script>', "numbers": "3", "field attributes": "a", "choice attributes": "10"}
+
+    class Data(dict):  # a form's input
+        def getlist(self, key):
+            return [self[key]] if key in self else []
+
+    with app.test_request_context("/"):
+        for data in (Data(posted), Data()):
+            ours, theirs = Ours(data), Theirs(data)
+            ours.validate(), theirs.validate()
+            for name in fields:
+                for extra in ({}, {"aria-invalid": "true", "aria-describedby": "x-error"}):
+                    assert str(ours[name](**extra)) == str(theirs[name](**extra)), (name, dict(data), extra)
+            assert "<script>" not in str(ours["plain"]())
+        drawn = str(Ours(Data(posted))["numbers"]())
+        assert drawn.count("required") == 5 and 'checked id="numbers-2"' in drawn
 
 
 def test_a_select_is_drawn_without_reading_a_signature(app, monkeypatch):
