@@ -19,6 +19,7 @@ prints figures and never fails on them.
 """
 import argparse
 import collections
+import functools
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask, render_template  # noqa: E402
 from flask_login import login_required  # noqa: E402
+
+from app.core.rendering import translated_environment  # noqa: E402
 
 try:
     from tests.conftest import build_app
@@ -44,11 +47,11 @@ def build():
     hello = Flask("hello")
     hello.get("/")(lambda: "Hello, World!")
     app = build_app(f"sqlite:///{tempfile.mkdtemp(prefix='jkn-bench-')}/bench.db")
-    empty = app.jinja_env.from_string('{% extends "base.html" %}{% block title %}–{% endblock %}')
     app.get("/_ok", endpoint="bench_ok")(lambda: "ok")
     app.get("/_ok/masuk", endpoint="bench_ok_signed")(login_required(lambda: "ok"))
-    app.get("/_kosong", endpoint="bench_empty")(lambda: render_template(empty))
-    app.get("/_kosong/masuk", endpoint="bench_empty_signed")(login_required(lambda: render_template(empty)))
+    app.get("/_kosong", endpoint="bench_empty")(lambda: render_template(empty_page(translated_environment())))
+    app.get("/_kosong/masuk", endpoint="bench_empty_signed")(
+        login_required(lambda: render_template(empty_page(translated_environment()))))
     time_hooks(app)
     anonymous, participant = app.test_client(), signed_in_client(app, "peserta")
     return hello.test_client(), [
@@ -59,6 +62,13 @@ def build():
         ("status page", participant, "/kepesertaan"),
         ("bill page", participant, "/iuran"),
     ]
+
+
+@functools.cache
+def empty_page(environment):
+    """A page of nothing on the base template, compiled once in each language's environment (as
+    the views' pages are: app.core.rendering)."""
+    return environment.from_string('{% extends "base.html" %}{% block title %}–{% endblock %}')
 
 
 #: seconds spent in each hook since the last clear()
