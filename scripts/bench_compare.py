@@ -30,6 +30,7 @@ PAGES = (
     ("older payments", "/iuran/riwayat?sebelum=48", True),
     ("queue, other facility", "/antrean?faskes=DEMO-PKM-3603", True),
     ("nearest facilities", "/faskes?jenis=puskesmas&mitra=1&provinsi=11&lat=-6.4702&lon=106.8467", True),
+    ("nearest, no filter", "/faskes?lat=-6.4702&lon=106.8467", True),  # bench_http's
     ("home", "/", False), ("tariff", "/tarif-iuran", False), ("sign-in page", "/masuk", False),
 )
 BROWSER = {"Accept-Encoding": "gzip, deflate, br", "Accept": "text/html"}
