@@ -235,3 +235,11 @@ def test_one_csrf_rendering():
         if path.name == "base.html":
             text = text.replace("\"X-CSRFToken\":\"{{ csrf_token() }}\"", "")
         assert "csrf_token" not in text, f"{path.relative_to(ROOT)}: use {{{{ csrf() }}}}"
+
+
+def test_python_code_translates_through_the_requests_catalogue():
+    """`_()` in Python is app.core.extensions.fast_gettext (the request's catalogue, looked up once),
+    not Flask-Babel's gettext, which walks its context look-ups on every call (3.4 → 11 µs)."""
+    pattern = re.compile(r"^from flask_babel import .*\bgettext\b", re.MULTILINE)
+    slow = [str(p.relative_to(ROOT)) for p in (ROOT / "app").rglob("*.py") if pattern.search(p.read_text())]
+    assert slow == []

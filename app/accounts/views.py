@@ -3,7 +3,6 @@ staff page that issues one after checking the person's KTP."""
 import json
 
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import bp, rights
@@ -34,6 +33,7 @@ from app.core.auth import (
     start_session,
 )
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.forms import parse_date

@@ -1,10 +1,10 @@
 """Staff accounts (akun petugas): the admin's form."""
 import re
 
-from flask_babel import gettext as _
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, USERNAME, Form, SelectField
 from app.core.labels import ROLE_LABELS

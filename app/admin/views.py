@@ -1,7 +1,6 @@
 """Administration (admin only): rate versions (tarif iuran), denda rule versions, staff accounts
 (akun petugas) and the editor right of officers."""
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from app.accounts import service as access
 from app.admin import bp
@@ -13,6 +12,7 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, end_session, roles
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
 from app.core.rendering import render

@@ -16,13 +16,13 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from peewee import fn
 
 from app.contributions import billing
 from app.core import clock, security
 from app.core.config import DEMO_SMS_SECRET
 from app.core.db import db
+from app.core.extensions import fast_gettext as _
 from app.core.formatting import rupiah
 from app.core.labels import STATUS_LABELS
 from app.models import Facility, Participant, Region, SmsLog, User

@@ -1,11 +1,11 @@
 """The facilitator's pages: start a session with the resident's consent, end it, recent sessions."""
 from flask import abort, current_app, flash, g, redirect, session, url_for
-from flask_babel import gettext as _
 
 from app.assist import bp, service
 from app.assist.forms import ConsentCodeForm, ConsentCodeRequestForm, ConsentPinForm
 from app.core import clock
 from app.core.auth import ASSIST_SCOPES, acting_user, assist_scopes, roles
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.formatting import datetime_id

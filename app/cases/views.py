@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.cases import bp, reports, service
@@ -30,6 +29,7 @@ from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles, signed_in
 from app.core.errors import render_error
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id
 from app.core.forms import parse_date
@@ -53,7 +53,6 @@ REFUSALS = {
     "officer": _l("Pilih petugas dari daftar."),
     "answered": _l("Umpan balik kunjungan ini sudah dikirim. Terima kasih."),
 }
-
 
 
 @bp.errorhandler(NotFound)

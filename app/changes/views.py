@@ -4,7 +4,6 @@ A participant reaches only their own family: another family's participant or req
 The workflows live in app/changes.py; views validate, re-authenticate, call one workflow and redirect.
 """
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.changes import bp
@@ -24,6 +23,7 @@ from app.core import clock, labels, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, check_password, roles, signed_in
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id, rupiah
 from app.core.forms import DecisionForm
@@ -46,7 +46,6 @@ def _change_request(request_id):
     if change is None:
         abort(404)
     return change
-
 
 
 def _reauthenticated(user, form):

@@ -6,7 +6,6 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app, request
-from flask_babel import gettext as _
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import BooleanField, StringField, TextAreaField
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from app.core import clock, labels, uploads
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.forms import REQUIRED, Form, SelectField, parse_date
 from app.models import Announcement, Article, Family, Region

@@ -5,7 +5,6 @@ from datetime import datetime
 from functools import wraps
 
 from flask import abort, flash, make_response, redirect, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.content import atom, bp, service
@@ -13,6 +12,7 @@ from app.content.forms import ARTICLE_BODY_MAX, AnnouncementForm, ArticleForm, P
 from app.core import clock, labels, uploads
 from app.core.auth import acting_user, public, roles
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.pagecache import same_for_everyone
 from app.core.rendering import render
 from app.models import Announcement, Article, PageVersion, RateVersion, Region
@@ -26,7 +26,6 @@ FEED_START = datetime(2026, 1, 1)
 #: article kinds as they appear in URLs
 KIND_SLUGS = {kind: kind.replace("_", "-") for kind in Article.KINDS}
 KIND_OF_SLUG = {slug: kind for kind, slug in KIND_SLUGS.items()}
-
 
 
 def is_editor(user):

@@ -1,13 +1,13 @@
 """Tagihan iuran: the family's bill and how to pay it, payment history with receipts, REHAB
 instalment plans and auto-debit (autodebet). The workflows are in app/billing.py."""
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from app.contributions import billing, bp
 from app.contributions.forms import AUTO_DEBIT_REFUSALS, REHAB_REFUSALS, AutoDebitForm, RehabForm
 from app.core import clock
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.formatting import date_id, rupiah
 from app.core.rendering import render
 from app.models import RehabInstalment

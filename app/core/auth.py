@@ -5,12 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.core import clock, security
 from app.core.audit import audit
 from app.core.db import write_lock
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import htmx, login_manager
 from app.models import ROLES, Consent, User
 from app.rules import identity

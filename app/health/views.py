@@ -4,13 +4,13 @@ A participant reads their own history and, as family head, their family's; staff
 only by the exact card number, and each look-up is audited for that participant.
 """
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.core import clock
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.errors import render_error
+from app.core.extensions import fast_gettext as _
 from app.core.rendering import render
 from app.health import bp, service
 from app.health.forms import PrbForm, ReferralForm, VisitForm
@@ -31,7 +31,6 @@ REFUSALS = {
 @bp.errorhandler(NotFound)
 def _not_found(error):
     return render_error(404)
-
 
 
 # --- participant ------------------------------------------------------------------------------

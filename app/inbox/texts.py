@@ -1,8 +1,8 @@
 """The words of a reminder: its title and text in the inbox, and its SMS (≤ 160 GSM-7 characters,
 never a diagnosis, medicine or other health detail: only the kind of date and the day)."""
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from app.core.extensions import fast_gettext as _
 from app.core.formatting import date_id
 from app.core.labels import REMINDER_LABELS
 from app.rules.sms_text import fit_sms

@@ -1,12 +1,12 @@
 """Pesan (the participant's inbox) and the SMS settings page. A participant reads only their own
 family's messages (the head: every member's; others: their own); another id is a 404."""
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.errors import render_error
+from app.core.extensions import fast_gettext as _
 from app.core.rendering import render
 from app.inbox import bp, outbox, service, texts
 from app.inbox.forms import CodeForm, ConsentForm, PhoneForm

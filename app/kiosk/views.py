@@ -1,9 +1,9 @@
 """The kiosk's pages: the PIN sign-in, "Selesai" and the idle sign-out confirmation."""
 from flask import current_app, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.auth import end_session, public, signed_in
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import limiter
 from app.core.forms import PIN_SIGN_IN_FAILED, ResidentPinForm, parse_date
 from app.core.rendering import render

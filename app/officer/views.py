@@ -5,7 +5,6 @@ oldest first, and one decision on each — assign it to a family by its exact VA
 then applied like a callback), or mark it refunded with a note. Both are audited.
 """
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -17,6 +16,7 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import rupiah
 from app.core.forms import Form
@@ -154,7 +154,6 @@ INACTIVE_ERRORS = {
     "target": _l("Pilih keluarga atau salah satu anggotanya."),
     "unchanged": _l("Status itu sudah tercatat. Tidak ada yang diubah."),
 }
-
 
 
 @bp.route("/cari-peserta", methods=["GET", "POST"])

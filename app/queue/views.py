@@ -7,7 +7,6 @@ one workflow and redirect (PRG).
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.contributions import ledger
@@ -15,6 +14,7 @@ from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.errors import render_error
+from app.core.extensions import fast_gettext as _
 from app.core.formatting import date_id
 from app.core.labels import BOOKING_STATUS_LABELS, DAY_NAMES
 from app.core.rendering import render
@@ -24,7 +24,6 @@ from app.queue.service import NotFound, QueueRefused
 from app.rules import queue as rules
 
 BILL_ENDPOINT = "contributions.bill"
-
 
 
 def bill_url():
@@ -78,7 +77,6 @@ def _form_choices(form, me, family, facility, referrals, today):
     form.visit_date.choices = [SelectChoice(d.isoformat(), day_label(d, today)) for d in days]
     form.faskes.data = facility.code if facility else ""
     return route, polis
-
 
 
 @bp.errorhandler(NotFound)

@@ -1,12 +1,12 @@
 """Tambah anggota: the head of a family adds a member (a newborn with its birth letter), and the
 officer's review of an unusual addition before it counts toward dues."""
 from flask import abort, flash, request, send_file
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import clock, uploads
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.formatting import rupiah

@@ -5,12 +5,12 @@ Who may open a draft: the browser that started or resumed it (its id in the sess
 member who started it. Every page here may show personal data: none is cached (no-store).
 """
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, public, roles
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.extensions import limiter
 from app.core.forms import DecisionForm
@@ -48,7 +48,6 @@ def _personal(response):
     """Drafts hold NIKs and names, also for visitors who are not signed in."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
 
 
 def _remember(registration):

@@ -2,13 +2,13 @@
 opening hours and services of their own facility; any other facility's id is a 404.
 """
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from app.core import clock
 from app.core.audit import audit
 from app.core.auth import acting_user, roles
 from app.core.db import parse_id
 from app.core.errors import render_error
+from app.core.extensions import fast_gettext as _
 from app.core.labels import (
     BED_CLASS_LABELS,
     BOOKING_STATUS_LABELS,
@@ -27,7 +27,6 @@ from app.staff.forms import HoursForm, PoliForm, ServicesForm, beds_form
 @bp.errorhandler(NotFound)
 def _not_found(error):
     return render_error(404)
-
 
 
 def _actions_for(status):

@@ -4,11 +4,11 @@ Indonesian message next to its field and the input is kept as typed.
 """
 import re
 
-from flask_babel import gettext as _
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
+from app.core.extensions import fast_gettext as _
 from app.core.extensions import lazy_gettext as _l
 from app.core.formatting import date_id, rupiah
 from app.core.forms import TOO_LONG, Form, SelectField, parse_date
@@ -247,7 +247,6 @@ class RateVersionForm(Form):
                 getattr(self, target).errors.append(message)
                 valid = False
         return valid
-
 
 
 # --- admin: a new denda rule version ------------------------------------------------------------

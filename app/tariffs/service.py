@@ -3,12 +3,12 @@ that adds a rate version (checked again under the write lock)."""
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from app.contributions import ledger
 from app.core.audit import audit
 from app.core.db import db, write_lock
+from app.core.extensions import fast_gettext as _
 from app.core.formatting import date_id
 from app.models import DendaVersion, RateVersion
 from app.rules import contributions
