@@ -200,9 +200,9 @@ SERVER_HEADERS = {"Server": "gunicorn", "Date": "Wed, 02 Dec 2026 13:45:00 GMT",
 
 def transfer_size(response):
     """Bytes on the wire: status line, headers (the server's own too) and the (compressed) body."""
-    headers = {**SERVER_HEADERS, **dict(response.headers.items())}
-    head = f"HTTP/1.1 {response.status}\r\n" + "".join(
-        f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+    added = [(name, value) for name, value in SERVER_HEADERS.items() if name not in response.headers]
+    head = f"HTTP/1.1 {response.status}\r\n" + "".join(  # every header, repeated ones too (Set-Cookie)
+        f"{name}: {value}\r\n" for name, value in [*added, *response.headers.items()]) + "\r\n"
     return len(head.encode()) + len(response.get_data())
 
 

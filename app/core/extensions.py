@@ -149,7 +149,7 @@ def install_template_globals(app):
     env.globals["status_box"] = macros.status_box
 
     @app.context_processor
-    def _translator():
+    def _fast_paths():
         # each render's own `_`, bound to the catalogue once (the global looks it up on every call);
         # and csrf_token again: Flask-WTF's context processor, which comes before this one, puts its
         # generate_csrf (a new signature on every page) over the global
